@@ -1,0 +1,37 @@
+// The commands of the rxstress program, as library functions returning the exit status
+// (0 success, 1 failure, 2 invalid input, 130/143 interrupted). The CLI only parses arguments.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace rxstress {
+
+struct RunRequest {
+  std::string scenario;
+  std::string output = "results.h5";
+  std::optional<std::int64_t> paths;
+  std::optional<std::uint64_t> seed;
+  int threads = 0;
+  std::vector<std::string> overrides;  // --set key=value
+  bool force = false;
+  bool quiet = false;
+  std::string command_line;
+};
+int run_command(const RunRequest& request, std::ostream& out, std::ostream& err);
+
+int validate_command(const std::vector<std::string>& files, bool explain, std::ostream& out,
+                     std::ostream& err);
+
+struct SummaryRequest {
+  std::string results;
+  std::string model;   // empty: all
+  std::string holder;  // empty: the headline
+  std::string format = "table";  // table | csv | json
+};
+int summary_command(const SummaryRequest& request, std::ostream& out, std::ostream& err);
+
+}  // namespace rxstress

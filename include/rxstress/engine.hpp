@@ -1,0 +1,59 @@
+// The engine (DESIGN §4): simulates fixed-size blocks of paths in parallel and hands them, in path
+// order, to one consumer on one thread at a time. Every number in a block depends only on the
+// scenario, the seed and the path index, so results are identical for any thread count.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "rxstress/model.hpp"
+
+namespace rxstress {
+
+struct Block {
+  struct Level {
+    std::vector<double> gross;      // [y][path][holder]: spend - budget, GBP
+    std::vector<double> by_driver;  // [y][path][holder][driver]: driver spend, GBP
+    std::vector<double> monthly;    // [trajectory path][t][holder]: spend, GBP (small levels only)
+  };
+  struct Outcome {
+    std::vector<double> retained;          // [y][path][holder]; empty when the model has no terms
+    std::vector<double> residual;          // [y][path]: ICB residual
+    std::vector<std::int32_t> breaches;    // [y][path][threshold]: holders above threshold
+  };
+  std::int64_t first = 0;
+  int count = 0;
+  int trajectory_count = 0;  // the block's first paths that are trajectory paths
+  std::vector<Level> levels;
+  std::vector<Outcome> models;
+  std::vector<double> national;  // [path][national width]
+
+  // The outcome a model's holders keep (gross when the model has no terms).
+  const std::vector<double>& outcome(const Model& model, std::size_t m) const {
+    return models[m].retained.empty() ? levels[model.level_of_model(m)].gross
+                                      : models[m].retained;
+  }
+};
+
+// Simulates paths [first, first + count) into `out` (resized as needed).
+void simulate_block(const Model& model, std::int64_t first, int count, Block& out);
+
+class BlockConsumer {
+ public:
+  virtual ~BlockConsumer() = default;
+  virtual void consume(const Block& block) = 0;
+};
+
+struct RunOptions {
+  int threads = 0;                          // 0: all cores
+  int block_paths = 32;                     // fixed: never derived from the thread count
+  const std::atomic<bool>* stop = nullptr;  // set to stop early (Ctrl-C)
+  std::function<void(std::int64_t paths_done)> progress;
+};
+
+// Runs all the scenario's paths; returns false when stopped early.
+bool run_paths(const Model& model, const RunOptions& options, BlockConsumer& consumer);
+
+}  // namespace rxstress

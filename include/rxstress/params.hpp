@@ -1,0 +1,112 @@
+// Validated, located reading of one YAML mapping of a scenario file.
+//
+// Every scenario value is read through a ParamNode, so that every error names file:line:column,
+// the key path, what was wrong and what was expected, and so that every resolved parameter (value,
+// unit, meaning) is recorded for `rxstress validate --explain` and for the results file.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "rxstress/error.hpp"
+
+namespace rxstress {
+
+// Admissible values of a number: [lo, hi], either end open or closed.
+struct Range {
+  double lo = -1e300;
+  double hi = 1e300;
+  bool lo_open = false;
+  bool hi_open = false;
+
+  static Range any() { return {}; }
+  static Range positive() { return {0.0, 1e300, true, false}; }
+  static Range non_negative() { return {0.0, 1e300, false, false}; }
+  static Range fraction() { return {0.0, 1.0, false, false}; }       // a share or probability
+  static Range between(double lo, double hi) { return {lo, hi, false, false}; }
+
+  bool contains(double x) const;
+  std::string describe() const;  // e.g. "a number in (0, inf)"
+};
+
+// One resolved parameter, as shown by `validate --explain` and stored in /drivers.
+struct ResolvedParam {
+  std::string key_path;
+  std::string value;
+  std::string unit;
+  std::string meaning;
+  bool defaulted = false;
+};
+using ParamLog = std::vector<ResolvedParam>;
+
+class ParamNode {
+ public:
+  // `node` must be a mapping (checked: an InputError otherwise). `key_path` is its dotted path.
+  ParamNode(YAML::Node node, std::string file, std::string key_path,
+            std::shared_ptr<ParamLog> log = std::make_shared<ParamLog>());
+
+  bool has(std::string_view key) const;
+  const std::string& file() const { return file_; }
+  const std::string& key_path() const { return key_path_; }
+  const std::shared_ptr<ParamLog>& log() const { return log_; }
+  SourceLocation location() const;  // of this mapping
+  SourceLocation location_of(std::string_view key) const;  // of the key's value (or the mapping)
+  std::string path_of(std::string_view key) const;  // key_path + "." + key
+
+  // Numbers: finite, inside `range`. Without a default the key is required.
+  double number(std::string_view key, Range range, std::string_view unit, std::string_view meaning,
+                std::optional<double> fallback = std::nullopt);
+  std::int64_t integer(std::string_view key, std::int64_t lo, std::int64_t hi,
+                       std::string_view unit, std::string_view meaning,
+                       std::optional<std::int64_t> fallback = std::nullopt);
+  std::vector<double> numbers(std::string_view key, Range range, std::size_t min_count,
+                              std::size_t max_count, std::string_view unit,
+                              std::string_view meaning,
+                              std::optional<std::vector<double>> fallback = std::nullopt);
+  std::string text(std::string_view key, std::string_view meaning,
+                   std::optional<std::string> fallback = std::nullopt);
+  std::string choice(std::string_view key, std::initializer_list<std::string_view> options,
+                     std::string_view meaning, std::optional<std::string> fallback = std::nullopt);
+  std::vector<std::string> texts(std::string_view key, std::string_view meaning,
+                                 std::optional<std::vector<std::string>> fallback = std::nullopt);
+
+  // A nested mapping; required unless `optional` (then nullopt when absent).
+  ParamNode child(std::string_view key);
+  std::optional<ParamNode> optional_child(std::string_view key);
+  // The raw node of a key (marks it as read); for sequences of mappings.
+  YAML::Node raw(std::string_view key);
+
+  // Every key of the mapping must have been read: an unknown key is an error with a suggestion.
+  void finish() const;
+
+  // An error about `key` of this mapping (or the mapping itself when key is empty).
+  [[noreturn]] void fail(std::string_view key, std::string problem, std::string expected) const;
+
+ private:
+  YAML::Node value_of(std::string_view key) const;  // marks the key read; null when absent
+  void record(std::string_view key, std::string value, std::string_view unit,
+              std::string_view meaning, bool defaulted);
+
+  YAML::Node node_;
+  std::string file_;
+  std::string key_path_;
+  std::shared_ptr<ParamLog> log_;
+  mutable std::set<std::string, std::less<>> read_;
+};
+
+// Location of a YAML node (1-based line and column).
+SourceLocation location_of(const YAML::Node& node, const std::string& file);
+
+// The closest of `candidates` to `word` by edit distance, if it is close enough to suggest.
+std::optional<std::string> did_you_mean(std::string_view word,
+                                        const std::vector<std::string>& candidates);
+
+}  // namespace rxstress

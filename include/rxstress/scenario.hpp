@@ -1,0 +1,86 @@
+// A scenario (DESIGN §2.6): everything a run needs, loaded and validated before anything runs.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "rxstress/calendar.hpp"
+#include "rxstress/driver.hpp"
+#include "rxstress/population.hpp"
+
+namespace rxstress {
+
+enum class HolderLevel { icb, provider, neighbourhood, practice };
+const char* level_name(HolderLevel level);
+
+// Risk-sharing terms of a delegation model (DESIGN §2.4), applied in this order.
+struct CarveOut {
+  double threshold = 0.0;  // GBP per patient per year above which the ICB pays
+};
+struct Corridor {
+  double lower = 0.0, upper = 0.0;            // fractions of budget
+  double share_over = 1.0, share_under = 1.0;  // holder's share beyond the corridor
+  double cap = 1e300;                          // retained overspend cap, fraction of budget
+};
+struct Pool {
+  double contribution = 0.0;  // fraction of budget paid in
+  bool returned = true;       // leftover returned pro rata (else kept by the ICB)
+};
+struct Terms {
+  std::optional<CarveOut> carve_out;
+  std::optional<Corridor> corridor;
+  std::optional<Pool> pool;
+  bool any() const { return carve_out || corridor || pool; }
+  std::string text() const;  // readable, for the results file
+};
+
+struct DelegationModel {
+  std::string name;
+  HolderLevel level = HolderLevel::icb;
+  Terms terms;
+};
+
+struct BudgetSpec {
+  enum class Method { expected, historic };
+  Method method = Method::expected;
+  std::vector<std::string> funded;  // driver names or types funded at expectation
+  double uplift = 0.0;              // fraction added to the budget
+};
+
+struct Outputs {
+  std::vector<double> thresholds{0.0, 0.01, 0.02, 0.05, 0.10};  // fractions of budget
+  std::int64_t trajectories = 200;  // paths whose monthly spend is kept
+  int compression = 1;              // deflate level of path datasets (0 = none)
+};
+
+struct Scenario {
+  std::string file;           // where it was read from
+  std::string text;           // the resolved scenario (YAML, overrides applied)
+  std::string name, description;
+  YearMonth start;
+  int horizon_months = 12;
+  std::int64_t paths = 1000;
+  std::uint64_t seed = 1;
+  Population population;
+  std::vector<std::unique_ptr<Driver>> drivers;
+  std::vector<std::shared_ptr<ParamLog>> driver_params;  // resolved parameters of each driver
+  std::shared_ptr<ParamLog> params;                      // every resolved parameter
+  BudgetSpec budget;
+  std::vector<DelegationModel> delegation;
+  Outputs outputs;
+
+  Calendar calendar() const { return Calendar(start, horizon_months); }
+};
+
+// Loads and validates a scenario file. `overrides` are "key.path=value" (the CLI's --set), applied
+// to the YAML before validation; `paths` and `seed` may also be overridden this way.
+// Throws InputError on any invalid input.
+Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides = {});
+// The same from text (tests); `file` is used in messages and to resolve relative paths.
+Scenario load_scenario_text(const std::string& text, const std::string& file,
+                            const std::vector<std::string>& overrides = {});
+
+}  // namespace rxstress

@@ -1,0 +1,123 @@
+// `rxstress run`: scenario -> model -> engine -> results file -> headline.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+#include <ctime>
+#include <filesystem>
+
+#include "app/headline.hpp"
+#include "app/progress.hpp"
+#include "io/results_writer.hpp"
+#include "rxstress/app.hpp"
+#include "rxstress/engine.hpp"
+
+namespace rxstress {
+namespace {
+
+std::atomic<bool> g_stop{false};
+std::atomic<int> g_signal{0};
+
+extern "C" void on_signal(int sig) {
+  g_signal.store(sig);
+  g_stop.store(true);
+}
+
+// Ctrl-C and SIGTERM stop the run between blocks; the previous handlers come back afterwards.
+class SignalGuard {
+ public:
+  SignalGuard() {
+    g_stop = false;
+    g_signal = 0;
+    struct sigaction sa {};
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_int_);
+    sigaction(SIGTERM, &sa, &old_term_);
+  }
+  ~SignalGuard() {
+    sigaction(SIGINT, &old_int_, nullptr);
+    sigaction(SIGTERM, &old_term_, nullptr);
+  }
+
+ private:
+  struct sigaction old_int_ {};
+  struct sigaction old_term_ {};
+};
+
+std::string utc_now() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::vector<std::string> overrides_of(const RunRequest& r) {
+  std::vector<std::string> o = r.overrides;
+  if (r.paths) o.push_back(fmt::format("paths={}", *r.paths));
+  if (r.seed) o.push_back(fmt::format("seed={}", *r.seed));
+  return o;
+}
+
+// Simulates and writes to `temporary`; returns false if interrupted.
+bool simulate_to(const Scenario& sc, const RunRequest& r, const std::string& temporary) {
+  const Model model(sc);
+  RunOptions options;
+  options.threads = r.threads;
+  options.stop = &g_stop;
+  ProgressBar bar(sc.paths, !r.quiet);
+  options.progress = [&](std::int64_t done) { bar.update(done); };
+  ResultsWriter writer(model, temporary, {r.command_line, utc_now(), options.block_paths});
+  const bool complete = run_paths(model, options, writer);
+  bar.finish();
+  if (complete) writer.finish();
+  return complete;
+}
+
+}  // namespace
+
+int run_command(const RunRequest& r, std::ostream& out, std::ostream& err) {
+  namespace fs = std::filesystem;
+  Scenario sc;
+  try {
+    sc = load_scenario(r.scenario, overrides_of(r));
+  } catch (const InputError& e) {
+    err << "rxstress: " << e.what() << "\n";
+    return 2;
+  }
+  if (fs::exists(r.output) && !r.force) {
+    err << "rxstress: " << r.output << " already exists; use --force to overwrite it\n";
+    return 2;
+  }
+  const std::string temporary = fmt::format("{}.partial-{}", r.output, getpid());
+  SignalGuard guard;
+  try {
+    if (!r.quiet)
+      out << fmt::format("rxstress {}: {} practices, {} drivers, {} models, {} paths, seed {}\n",
+                         sc.name, sc.population.size(), sc.drivers.size(), sc.delegation.size(),
+                         sc.paths, sc.seed);
+    if (!simulate_to(sc, r, temporary)) {
+      fs::remove(temporary);
+      const int sig = g_signal.load();
+      err << "rxstress: interrupted; no results file written\n";
+      return sig == SIGTERM ? 143 : 130;
+    }
+    if (fs::exists(r.output) && !r.force) throw RunError(r.output + " appeared during the run");
+    fs::rename(temporary, r.output);
+  } catch (const std::exception& e) {
+    std::error_code ignored;
+    fs::remove(temporary, ignored);
+    err << "rxstress: " << e.what() << "\n";
+    return 1;
+  }
+  if (!r.quiet) {
+    out << "wrote " << r.output << "\n\n";
+    print_headline(r.output, out);
+  }
+  return 0;
+}
+
+}  // namespace rxstress

@@ -1,0 +1,65 @@
+// The rxstress program: argument parsing only; the commands live in the library (rxstress/app.hpp).
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "rxstress/app.hpp"
+
+namespace {
+
+std::string joined_arguments(int argc, char** argv) {
+  std::string s;
+  for (int i = 0; i < argc; ++i) s += (i ? " " : "") + std::string(argv[i]);
+  return s;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"rxstress: Monte Carlo stress tests of NHS medicines budgets under delegation"};
+  app.set_version_flag("--version", std::string("rxstress ") + RXSTRESS_VERSION);
+  app.require_subcommand(1);
+
+  rxstress::RunRequest run;
+  run.command_line = joined_arguments(argc, argv);
+  std::int64_t paths = 0;
+  std::uint64_t seed = 0;
+  auto* run_cmd = app.add_subcommand("run", "simulate a scenario and write a results file");
+  run_cmd->add_option("scenario", run.scenario, "scenario YAML file")->required();
+  run_cmd->add_option("-o,--output", run.output, "results file (HDF5)")->capture_default_str();
+  auto* paths_opt = run_cmd->add_option("--paths", paths, "number of paths (overrides the file)")
+                        ->check(CLI::Range(std::int64_t{1}, std::int64_t{100'000'000}));
+  auto* seed_opt = run_cmd->add_option("--seed", seed, "master seed (overrides the file)");
+  run_cmd->add_option("--threads", run.threads, "worker threads (0: all cores)")
+      ->check(CLI::Range(0, 1024));
+  run_cmd->add_option("--set", run.overrides, "override a scenario value: key.path=value");
+  run_cmd->add_flag("--force", run.force, "overwrite an existing results file");
+  run_cmd->add_flag("--quiet", run.quiet, "print nothing but errors");
+
+  std::vector<std::string> files;
+  bool explain = false;
+  auto* validate_cmd = app.add_subcommand("validate", "check scenario files without running");
+  validate_cmd->add_option("scenarios", files, "scenario YAML files")->required();
+  validate_cmd->add_flag("--explain", explain, "list every resolved parameter with unit and source");
+
+  rxstress::SummaryRequest summary;
+  auto* summary_cmd = app.add_subcommand("summary", "print the statistics of a results file");
+  summary_cmd->add_option("results", summary.results, "results file (HDF5)")->required();
+  summary_cmd->add_option("--model", summary.model, "one delegation model");
+  summary_cmd->add_option("--holder", summary.holder, "one holder id");
+  summary_cmd->add_option("--format", summary.format, "table, csv or json")
+      ->check(CLI::IsMember({"table", "csv", "json"}));
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int status = app.exit(e);
+    return status == 0 ? 0 : 2;
+  }
+  if (*paths_opt) run.paths = paths;
+  if (*seed_opt) run.seed = seed;
+  if (*run_cmd) return rxstress::run_command(run, std::cout, std::cerr);
+  if (*validate_cmd) return rxstress::validate_command(files, explain, std::cout, std::cerr);
+  if (*summary_cmd) return rxstress::summary_command(summary, std::cout, std::cerr);
+  return 2;
+}

@@ -1,0 +1,42 @@
+#include "rxstress/terms.hpp"
+
+#include <algorithm>
+
+namespace rxstress {
+
+double corridor_retained(double variance, double budget, const Corridor& c) {
+  const double upper = c.upper * budget, lower = c.lower * budget;
+  double kept = variance;
+  if (variance > upper) kept = upper + c.share_over * (variance - upper);
+  if (variance < -lower) kept = -lower + c.share_under * (variance + lower);
+  return std::min(kept, c.cap * budget);
+}
+
+void settle_pool(std::span<double> retained, std::span<const double> budget, const Pool& pool) {
+  double size = 0.0, claims = 0.0;
+  for (std::size_t h = 0; h < retained.size(); ++h) {
+    size += pool.contribution * budget[h];
+    claims += std::max(retained[h], 0.0);
+  }
+  if (size <= 0.0) return;
+  const double paid_fraction = claims > size ? size / claims : 1.0;
+  const double leftover = size - std::min(size, claims);
+  const double refund_fraction = pool.returned ? leftover / size : 0.0;
+  for (std::size_t h = 0; h < retained.size(); ++h) {
+    const double contribution = pool.contribution * budget[h];
+    const double paid = std::max(retained[h], 0.0) * paid_fraction;
+    retained[h] += contribution - paid - refund_fraction * contribution;
+  }
+}
+
+void settle_terms(std::span<const double> gross, std::span<const double> carve,
+                  std::span<const double> budget, const Terms& terms, std::span<double> retained) {
+  for (std::size_t h = 0; h < gross.size(); ++h) {
+    double x = gross[h] - (terms.carve_out && !carve.empty() ? carve[h] : 0.0);
+    if (terms.corridor) x = corridor_retained(x, budget[h], *terms.corridor);
+    retained[h] = x;
+  }
+  if (terms.pool) settle_pool(retained, budget, *terms.pool);
+}
+
+}  // namespace rxstress

@@ -1,0 +1,100 @@
+// concessions: price concessions (NCSO) on generic lines.
+//   A two-state Markov regime (calm/crisis) sets the mean uplift u_r; log u_t = log u_r - s^2/2 + a_t
+//   with a_t an AR(1) of stationary sd s, so E[u_t | regime] = u_r. Practice i pays
+//   u_t * g_i * B_i/12 * x_it with x_it ~ Gamma(k, 1/k): each month's basket hits practices unevenly.
+//   Month 0 is in the `start` regime; transitions act from month 1; a_0 ~ Normal(0, s^2).
+#include <cmath>
+
+#include "drivers/contribution.hpp"
+
+namespace rxstress {
+namespace {
+
+class Concessions final : public Driver {
+ public:
+  explicit Concessions(DriverSetup& s) : Driver(s.header) {
+    ParamNode uplift = s.params.child("uplift");
+    uplift_calm_ = uplift.number("calm", Range::non_negative(), "fraction of generic spend",
+                                 "mean monthly uplift in the calm regime");
+    uplift_crisis_ = uplift.number("crisis", Range::non_negative(), "fraction of generic spend",
+                                   "mean monthly uplift in the crisis regime");
+    uplift.finish();
+    enter_ = s.params.number("enter_crisis", Range::fraction(), "probability/month",
+                             "monthly probability calm -> crisis");
+    exit_ = s.params.number("exit_crisis", Range::fraction(), "probability/month",
+                            "monthly probability crisis -> calm");
+    const std::string start = s.params.choice("start", {"calm", "crisis", "stationary"},
+                                              "regime of the first month", "calm");
+    ParamNode noise = s.params.child("noise");
+    noise_sd_ = noise.number("sd", Range::non_negative(), "log-scale", "sd of log uplift noise");
+    phi_ = noise.number("autocorrelation", Range::between(-0.99, 0.99), "",
+                        "month-to-month autocorrelation of log uplift");
+    noise.finish();
+    dispersion_ = s.params.number("dispersion", Range::positive(), "Gamma shape k",
+                                  "practice dispersion x ~ Gamma(k, 1/k)");
+    s.params.finish();
+    if (start == "crisis") p_crisis_start_ = 1.0;
+    if (start == "stationary")
+      p_crisis_start_ = enter_ + exit_ > 0.0 ? enter_ / (enter_ + exit_) : 0.0;
+  }
+
+  std::vector<NationalSeries> national_series() const override {
+    return {{"concession_uplift", "fraction of generic spend", "national uplift u_t", true},
+            {"concession_regime", "0 calm, 1 crisis", "concession regime", true}};
+  }
+
+  void simulate(const PathContext& ctx, DriverOutput& out) const override {
+    const int months = ctx.calendar.months();
+    std::vector<double> u = national_uplift(ctx, out.national);
+    for (std::size_t i = 0; i < ctx.population.size(); ++i) {
+      Stream s = practice_stream(ctx, i);
+      PracticeMonths pm(out, ctx.calendar, i);
+      const double generic = ctx.population.generic_share[i] * ctx.population.annual_spend[i] / 12.0;
+      for (int t = 0; t < months; ++t)
+        pm.add(t, u[t] * generic * draw_gamma(s, dispersion_) / dispersion_);
+    }
+  }
+
+  void expected(const Population& pop, const Calendar& cal,
+                std::span<double> monthly) const override {
+    double p = p_crisis_start_;
+    for (int t = 0; t < cal.months(); ++t) {
+      if (t > 0) p = p * (1.0 - exit_) + (1.0 - p) * enter_;
+      const double mean_uplift = (1.0 - p) * uplift_calm_ + p * uplift_crisis_;
+      for (std::size_t i = 0; i < pop.size(); ++i)
+        monthly[i * cal.months() + t] =
+            mean_uplift * pop.generic_share[i] * pop.annual_spend[i] / 12.0;
+    }
+  }
+
+ private:
+  // Draws the regime and uplift of every month; writes them to the national series.
+  std::vector<double> national_uplift(const PathContext& ctx, std::span<double> national) const {
+    const int months = ctx.calendar.months();
+    Stream s = systemic_stream(ctx);
+    bool crisis = s.uniform() < p_crisis_start_;
+    double a = noise_sd_ * draw_normal(s);
+    const double innovation = noise_sd_ * std::sqrt(1.0 - phi_ * phi_);
+    std::vector<double> u(months);
+    for (int t = 0; t < months; ++t) {
+      if (t > 0) {
+        const double r = s.uniform();
+        crisis = crisis ? r >= exit_ : r < enter_;
+        a = phi_ * a + innovation * draw_normal(s);
+      }
+      u[t] = (crisis ? uplift_crisis_ : uplift_calm_) * std::exp(a - 0.5 * noise_sd_ * noise_sd_);
+      national[t] = u[t];
+      national[months + t] = crisis ? 1.0 : 0.0;
+    }
+    return u;
+  }
+
+  double uplift_calm_ = 0.0, uplift_crisis_ = 0.0, enter_ = 0.0, exit_ = 0.0;
+  double noise_sd_ = 0.0, phi_ = 0.0, dispersion_ = 1.0, p_crisis_start_ = 0.0;
+};
+
+std::unique_ptr<Driver> make(DriverSetup& s) { return std::make_unique<Concessions>(s); }
+const bool registered = register_driver("concessions", &make);
+
+}  // namespace
+}  // namespace rxstress

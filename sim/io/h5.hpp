@@ -1,0 +1,153 @@
+// A thin RAII layer over the HDF5 C API for the results writer. Only the C API is used so the
+// same code builds against serial and parallel HDF5. Every failure throws rxstress::RunError
+// naming the file and object involved.
+#pragma once
+
+// Only the id and size typedefs are needed here; hdf5.h itself stays in h5.cpp.
+#include <H5Ipublic.h>
+
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rxstress::h5 {
+
+// The element types that datasets support; the templates below are instantiated in h5.cpp
+// for exactly these, so the constraint turns a missing instantiation into a compile error.
+template <class T>
+concept Element =
+    std::same_as<T, double> || std::same_as<T, float> || std::same_as<T, std::int64_t> ||
+    std::same_as<T, std::int32_t> || std::same_as<T, std::int8_t> || std::same_as<T, std::uint8_t>;
+
+// bool is deliberately excluded so that a stray bool cannot become an integer attribute.
+template <class T>
+concept NonBoolInteger = std::integral<T> && !std::same_as<T, bool>;
+
+// Move-only owner of an hid_t together with the H5?close function matching its kind.
+class Id {
+ public:
+  using Closer = herr_t (*)(hid_t);
+
+  Id() = default;
+  Id(hid_t id, Closer closer) noexcept : id_(id), closer_(closer) {}
+  Id(Id&& other) noexcept;
+  Id& operator=(Id&& other) noexcept;
+  Id(const Id&) = delete;
+  Id& operator=(const Id&) = delete;
+  ~Id();  // Closes quietly: destructors run during unwinding and must not throw.
+
+  hid_t get() const { return id_; }
+  bool valid() const { return id_ >= 0; }
+  // Closes now and returns HDF5's status so callers that care can report a failure.
+  herr_t close() noexcept;
+
+ private:
+  hid_t id_ = H5I_INVALID_HID;
+  Closer closer_ = nullptr;
+};
+
+// Attribute access shared by groups (including a file's root) and datasets.
+class Object {
+ public:
+  hid_t id() const { return id_.get(); }
+
+  // Setting an existing attribute replaces it. Strings are variable-length UTF-8.
+  void set_attr(const std::string& name, std::string_view value);
+  void set_attr(const std::string& name, std::int64_t value);
+  // Any other integer goes through int64; without this, set_attr("n", 3) would be ambiguous.
+  template <NonBoolInteger I>
+  void set_attr(const std::string& name, I value) {
+    set_attr(name, static_cast<std::int64_t>(value));
+  }
+  void set_attr(const std::string& name, double value);
+  void set_attr(const std::string& name, std::span<const double> values);
+  void set_attr(const std::string& name, std::span<const std::string> values);
+
+  std::string attr_string(const std::string& name) const;
+  std::int64_t attr_int(const std::string& name) const;
+  double attr_double(const std::string& name) const;
+  std::vector<double> attr_doubles(const std::string& name) const;
+  std::vector<std::string> attr_strings(const std::string& name) const;
+  bool has_attr(const std::string& name) const;
+
+ protected:
+  Object() = default;
+  explicit Object(Id id) : id_(std::move(id)) {}
+
+  Id id_;
+};
+
+class Dataset : public Object {
+ public:
+  std::vector<hsize_t> dims() const;
+
+  // Hyperslab transfer: `data` is a row-major buffer of product(count) elements.
+  template <Element T>
+  void write_slab(std::span<const hsize_t> offset, std::span<const hsize_t> count, const T* data);
+  template <Element T>
+  void read_slab(std::span<const hsize_t> offset, std::span<const hsize_t> count, T* data) const;
+  template <Element T>
+  std::vector<T> read_all() const;
+
+  std::vector<std::string> read_strings() const;
+  std::string read_string() const;
+
+ private:
+  friend class Group;
+  explicit Dataset(Id id) : Object(std::move(id)) {}
+};
+
+class Group : public Object {
+ public:
+  // Names may be paths ("a/b/c"); missing intermediate groups are created.
+  Group create_group(const std::string& name);
+  Group open_group(const std::string& name) const;
+  // False (never an error) when any component of the path is missing or not a group.
+  bool exists(const std::string& path) const;
+
+  // An empty `chunk` means contiguous storage. deflate > 0 adds shuffle + deflate(level) and
+  // requires chunking.
+  template <Element T>
+  Dataset create_dataset(const std::string& name, std::vector<hsize_t> dims,
+                         std::vector<hsize_t> chunk = {}, int deflate = 0);
+  // Writes a whole small contiguous dataset in one go.
+  template <Element T>
+  void write(const std::string& name, std::span<const T> data, std::vector<hsize_t> dims);
+  void write_strings(const std::string& name, std::span<const std::string> values);
+  void write_string(const std::string& name, std::string_view value);
+
+  // chunk_cache_bytes > 0 sizes this dataset's chunk cache (and a matching slot count) so that
+  // repeated strided reads do not re-read and re-inflate chunks. To read holder columns of a
+  // [Y, K, H] dataset chunked [1, B, Hc] with each chunk read once, pass at least
+  // Y * ceil(K / B) * B * Hc * sizeof(T): every chunk of one column strip must stay cached.
+  Dataset open_dataset(const std::string& name, std::size_t chunk_cache_bytes = 0) const;
+
+  // A second name for an existing object, so identical datasets are stored once.
+  void hard_link(const std::string& existing_path, const std::string& new_name);
+
+ protected:
+  Group() = default;
+  explicit Group(Id id) : Object(std::move(id)) {}
+};
+
+// A file is used as its root group.
+class File : public Group {
+ public:
+  // Fails if `path` exists: overwrite and temporary naming are the caller's decisions.
+  static File create(const std::string& path);
+  static File open_read(const std::string& path);
+
+  void flush();
+  // Flushes and closes, throwing on failure; the destructor closes quietly instead. Groups and
+  // datasets still open keep the file open until they are destroyed.
+  void close();
+
+ private:
+  explicit File(Id id) : Group(std::move(id)) {}
+};
+
+}  // namespace rxstress::h5

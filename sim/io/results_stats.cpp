@@ -1,0 +1,135 @@
+// The statistics pass (DESIGN §2.5): every summary number comes from all the paths' outcomes,
+// read back from the file holder by holder, so memory is bounded by one batch of columns.
+#include <fmt/format.h>
+
+#include <cmath>
+#include <limits>
+
+#include "io/results_writer.hpp"
+
+namespace rxstress {
+namespace {
+
+constexpr std::size_t kBatchBytes = std::size_t{256} << 20;
+
+// Writes the summaries of a [Y, H] set of holders as the stats datasets of group g.
+void write_summaries(h5::Group& g, const std::vector<stats::HolderSummary>& s, hsize_t Y,
+                     hsize_t H, const std::vector<double>& thresholds) {
+  const hsize_t X = thresholds.size(), Q = stats::kQuantileProbs.size();
+  const hsize_t R = stats::kReturnPeriods.size(), A = stats::kAlphas.size();
+  auto scalar = [&](const char* name, double stats::HolderSummary::*field) {
+    std::vector<double> v(Y * H);
+    for (hsize_t j = 0; j < Y * H; ++j) v[j] = s[j].*field;
+    g.write<double>(name, v, {Y, H});
+  };
+  scalar("mean", &stats::HolderSummary::mean);
+  scalar("sd", &stats::HolderSummary::sd);
+  scalar("se_mean", &stats::HolderSummary::se_mean);
+  scalar("cv", &stats::HolderSummary::cv);
+  auto vector = [&](const char* name, hsize_t n, auto get) {
+    std::vector<double> v(Y * H * n);
+    for (hsize_t j = 0; j < Y * H; ++j)
+      for (hsize_t q = 0; q < n; ++q) v[j * n + q] = get(s[j], q);
+    g.write<double>(name, v, {Y, H, n});
+    return g.open_dataset(name);
+  };
+  vector("quantiles", Q, [](auto& x, hsize_t q) { return x.quantiles[q]; })
+      .set_attr("probs", std::span<const double>(stats::kQuantileProbs));
+  vector("var", A, [](auto& x, hsize_t q) { return x.var[q]; })
+      .set_attr("alphas", std::span<const double>(stats::kAlphas));
+  vector("es", A, [](auto& x, hsize_t q) { return x.es[q]; })
+      .set_attr("alphas", std::span<const double>(stats::kAlphas));
+  auto ci = vector("q95_ci", 2, [](auto& x, hsize_t q) { return x.q95_ci[q]; });
+  ci.set_attr("level", stats::kCiLevel);
+  ci.set_attr("meaning", std::string_view("distribution-free 95% CI of the 95% quantile"));
+  std::vector<double> periods(stats::kReturnPeriods.begin(), stats::kReturnPeriods.end());
+  auto rp = vector("return_period_loss", R, [](auto& x, hsize_t q) { return x.return_period_loss[q]; });
+  rp.set_attr("periods", std::span<const double>(periods));
+  rp.set_attr("note", std::string_view("NaN where the number of paths is below the return period "
+                                       "(never extrapolated)"));
+  vector("p_exceed", X, [](auto& x, hsize_t q) { return x.p_exceed[q]; })
+      .set_attr("thresholds", std::span<const double>(thresholds));
+}
+
+}  // namespace
+
+LevelStats summarise_dataset(const h5::Dataset& outcomes, const std::vector<double>& budget,
+                             const std::vector<double>& thresholds) {
+  const auto dims = outcomes.dims();
+  const hsize_t Y = dims[0], K = dims[1], H = dims.size() > 2 ? dims[2] : 1;
+  const hsize_t batch = std::clamp<hsize_t>(kBatchBytes / (8 * K), 1, H);
+  LevelStats out;
+  out.holders.resize(Y * H);
+  std::vector<double> slab(K * batch), column(K);
+  for (hsize_t y = 0; y < Y; ++y)
+    for (hsize_t h0 = 0; h0 < H; h0 += batch) {
+      const hsize_t n = std::min(batch, H - h0);
+      if (dims.size() > 2) {
+        const hsize_t off[] = {y, 0, h0}, cnt[] = {1, K, n};
+        outcomes.read_slab<double>(off, cnt, slab.data());
+      } else {
+        const hsize_t off[] = {y, 0}, cnt[] = {1, K};
+        outcomes.read_slab<double>(off, cnt, slab.data());
+      }
+      for (hsize_t h = 0; h < n; ++h) {
+        for (hsize_t k = 0; k < K; ++k) column[k] = slab[k * n + h];
+        stats::summarise_into(column, budget[y * H + h0 + h], thresholds,
+                              out.holders[y * H + h0 + h]);
+      }
+    }
+  return out;
+}
+
+void ResultsWriter::write_statistics() {
+  const Scenario& sc = model_.scenario();
+  const hsize_t Y = model_.years(), K = sc.paths, D = model_.drivers();
+  const auto& thresholds = sc.outputs.thresholds;
+  std::vector<std::string> driver_names;
+  for (const auto& d : sc.drivers) driver_names.push_back(d->name());
+  for (std::size_t m = 0; m < sc.delegation.size(); ++m) {
+    const std::size_t l = model_.level_of_model(m);
+    const HolderMap& map = model_.levels()[l];
+    const hsize_t H = map.size();
+    h5::Group g = file_.open_group("models/" + sc.delegation[m].name);
+    h5::Group st = g.create_group("stats");
+    const h5::Dataset outcome = g.open_dataset("outcome");
+    write_summaries(st, summarise_dataset(outcome, map.budget, thresholds).holders, Y, H,
+                    thresholds);
+    // The ICB residual, against the total budget of the year.
+    std::vector<double> total(Y, 0.0);
+    for (hsize_t y = 0; y < Y; ++y)
+      for (hsize_t h = 0; h < H; ++h) total[y] += map.budget[y * H + h];
+    h5::Group rg = st.create_group("icb_residual");
+    write_summaries(rg, summarise_dataset(residual_[m], total, thresholds).holders, Y, 1,
+                    thresholds);
+    // Attribution of gross variance: Cov(x_d, V) / Var(V) per holder and year.
+    std::vector<double> share(Y * H * D, std::numeric_limits<double>::quiet_NaN());
+    for (hsize_t j = 0; j < Y * H; ++j) {
+      const stats::Moments& v = gross_moments_[l][j];
+      if (K < 2 || !(v.variance() > 0.0)) continue;
+      for (hsize_t d = 0; d < D; ++d) {
+        const double cov = (sum_xv_[l][j * D + d] - sum_x_[l][j * D + d] * v.sum() / K) / (K - 1);
+        share[j * D + d] = cov / v.variance();
+      }
+    }
+    st.write<double>("attribution", share, {Y, H, D});
+    st.open_dataset("attribution").set_attr("drivers", std::span<const std::string>(driver_names));
+    // Breach counts: mean and 95th percentile over paths of holders above each threshold.
+    const auto breaches = breaches_[m].read_all<std::int32_t>();
+    const hsize_t X = thresholds.size();
+    std::vector<double> mean(Y * X), p95(Y * X), column(K);
+    for (hsize_t y = 0; y < Y; ++y)
+      for (hsize_t x = 0; x < X; ++x) {
+        for (hsize_t k = 0; k < K; ++k) column[k] = breaches[(y * K + k) * X + x];
+        std::sort(column.begin(), column.end());
+        double sum = 0.0;
+        for (double c : column) sum += c;
+        mean[y * X + x] = sum / K;
+        p95[y * X + x] = stats::quantile_sorted(column, 0.95);
+      }
+    st.write<double>("breaches_mean", mean, {Y, X});
+    st.write<double>("breaches_p95", p95, {Y, X});
+  }
+}
+
+}  // namespace rxstress

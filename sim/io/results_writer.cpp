@@ -1,0 +1,259 @@
+#include "io/results_writer.hpp"
+
+#include <algorithm>
+
+#include "io/sha256.hpp"
+
+namespace rxstress {
+namespace {
+
+constexpr hsize_t kHolderChunk = 512;  // holders per chunk of the [Y, K, H] datasets
+
+std::vector<hsize_t> path_chunk(hsize_t Y, hsize_t B, hsize_t K, hsize_t H) {
+  return {std::min<hsize_t>(Y, 1), std::min(B, K), std::min(H, kHolderChunk)};
+}
+
+}  // namespace
+
+ResultsWriter::ResultsWriter(const Model& model, const std::string& path, RunInfo info)
+    : model_(model), info_(std::move(info)), file_(h5::File::create(path)) {
+  write_header();
+  write_practices();
+  write_drivers();
+  create_models();
+  create_national();
+  create_trajectories();
+}
+
+void ResultsWriter::write_header() {
+  const Scenario& sc = model_.scenario();
+  file_.set_attr("format", std::string_view("rxstress.results"));
+  file_.set_attr("format_version", std::int64_t{1});
+  file_.set_attr("rxstress_version", std::string_view(RXSTRESS_VERSION));
+  file_.set_attr("created", std::string_view(info_.created));
+  file_.set_attr("seed", static_cast<std::int64_t>(sc.seed));
+  file_.set_attr("paths", sc.paths);
+  file_.set_attr("horizon_months", std::int64_t{sc.horizon_months});
+  file_.set_attr("start", std::string_view(sc.start.text()));
+  file_.set_attr("scenario_name", std::string_view(sc.name));
+  file_.set_attr("scenario_sha256", std::string_view(sha256_hex(sc.text)));
+  file_.set_attr("command_line", std::string_view(info_.command_line));
+  file_.set_attr("currency", std::string_view("GBP"));
+  std::vector<std::string> years;
+  for (int y = 0; y < model_.years(); ++y) years.push_back(model_.calendar().year_label(y));
+  file_.set_attr("settlement_years", std::span<const std::string>(years));
+  file_.write_string("scenario", sc.text);
+}
+
+void ResultsWriter::write_practices() {
+  const Population& pop = model_.scenario().population;
+  h5::Group g = file_.create_group("practices");
+  const hsize_t P = pop.size();
+  g.write_strings("id", pop.id);
+  g.write_strings("name", pop.name);
+  g.write<double>("list_size", pop.list_size, {P});
+  g.write<double>("annual_spend", pop.annual_spend, {P});
+  g.write<double>("generic_share", pop.generic_share, {P});
+  g.write_strings("neighbourhood", pop.neighbourhood);
+  g.write_strings("provider", pop.provider);
+  // Budget per settlement year, transposed from the model's [practice][year] to [year][practice].
+  const hsize_t Y = model_.years();
+  std::vector<double> budget(Y * P);
+  for (hsize_t i = 0; i < P; ++i)
+    for (hsize_t y = 0; y < Y; ++y) budget[y * P + i] = model_.practice_budget()[i * Y + y];
+  g.write<double>("budget", budget, {Y, P});
+  g.set_attr("source", std::string_view(pop.source));
+}
+
+void ResultsWriter::write_drivers() {
+  const Scenario& sc = model_.scenario();
+  h5::Group g = file_.create_group("drivers");
+  std::vector<std::string> names, types, sources, params;
+  for (std::size_t d = 0; d < sc.drivers.size(); ++d) {
+    names.push_back(sc.drivers[d]->name());
+    types.push_back(sc.drivers[d]->type());
+    sources.push_back(sc.drivers[d]->source());
+    std::string text;
+    for (const auto& p : *sc.driver_params[d])
+      text += p.key_path + " = " + p.value + (p.unit.empty() ? "" : " [" + p.unit + "]") +
+              (p.defaulted ? " (default)" : "") + "  # " + p.meaning + "\n";
+    params.push_back(text);
+  }
+  g.write_strings("names", names);
+  g.write_strings("types", types);
+  g.write_strings("sources", sources);
+  g.write_strings("parameters", params);
+  // Exact expected spend of each driver over all practices, per settlement year [D, Y].
+  const std::size_t P = model_.practices(), T = model_.months(), Y = model_.years();
+  std::vector<double> expected(sc.drivers.size() * Y, 0.0);
+  for (std::size_t d = 0; d < sc.drivers.size(); ++d)
+    for (std::size_t i = 0; i < P; ++i)
+      for (std::size_t t = 0; t < T; ++t)
+        expected[d * Y + model_.calendar().year_of(static_cast<int>(t))] +=
+            model_.expected()[d][i * T + t];
+  g.write<double>("expected_annual", expected, {sc.drivers.size(), Y});
+}
+
+void ResultsWriter::create_models() {
+  const Scenario& sc = model_.scenario();
+  const hsize_t Y = model_.years(), K = sc.paths, B = info_.block_paths;
+  const int deflate = sc.outputs.compression;
+  const hsize_t X = sc.outputs.thresholds.size();
+  std::vector<std::string> level_home(model_.levels().size());  // model holding a level's gross
+  gross_.resize(model_.levels().size());
+  for (std::size_t m = 0; m < sc.delegation.size(); ++m) {
+    const DelegationModel& dm = sc.delegation[m];
+    const std::size_t l = model_.level_of_model(m);
+    const HolderMap& map = model_.levels()[l];
+    const hsize_t H = map.size();
+    h5::Group g = file_.create_group("models/" + dm.name);
+    g.set_attr("holder_level", std::string_view(level_name(dm.level)));
+    g.set_attr("terms", std::string_view(dm.terms.text()));
+    g.write_strings("holders", map.ids);
+    g.write<double>("list_size", map.list_size, {H});
+    g.write<double>("budget", map.budget, {Y, H});
+    // Models of one level share their gross variance: stored once, hard-linked elsewhere.
+    if (level_home[l].empty()) {
+      gross_[l] = g.create_dataset<double>("gross", {Y, K, H}, path_chunk(Y, B, K, H), deflate);
+      gross_[l]->set_attr("unit", std::string_view("GBP"));
+      level_home[l] = "/models/" + dm.name + "/gross";
+    } else {
+      g.hard_link(level_home[l], "gross");
+    }
+    if (dm.terms.any()) {
+      retained_.push_back(
+          g.create_dataset<double>("outcome", {Y, K, H}, path_chunk(Y, B, K, H), deflate));
+    } else {
+      retained_.emplace_back(std::nullopt);
+      g.hard_link("/models/" + dm.name + "/gross", "outcome");
+    }
+    residual_.push_back(
+        g.create_dataset<double>("icb_residual", {Y, K}, {1, std::min(B, K)}, deflate));
+    breaches_.push_back(g.create_dataset<std::int32_t>("breaches", {Y, K, X},
+                                                       {1, std::min(B, K), X}, deflate));
+    breaches_.back().set_attr("thresholds", std::span<const double>(sc.outputs.thresholds));
+  }
+  // Driver spend is centred on its exact expectation before summing x_d * V, so that the sums
+  // stay small and the covariance does not lose digits to cancellation.
+  const std::size_t P = model_.practices(), T = model_.months(), D = model_.drivers();
+  std::vector<std::string> order;
+  for (const auto& dm : sc.delegation) order.push_back(dm.name);
+  file_.open_group("models").set_attr("order", std::span<const std::string>(order));
+  for (const auto& level : model_.levels()) {
+    const std::size_t n = level.size() * Y * D;
+    sum_x_.emplace_back(n, 0.0);
+    sum_xv_.emplace_back(n, 0.0);
+    gross_moments_.emplace_back(level.size() * Y);
+    std::vector<double> centre(n, 0.0);
+    for (std::size_t d = 0; d < D; ++d)
+      for (std::size_t i = 0; i < P; ++i)
+        for (std::size_t t = 0; t < T; ++t) {
+          const std::size_t y = model_.calendar().year_of(static_cast<int>(t));
+          centre[(y * level.size() + level.of_practice[i]) * D + d] += model_.expected()[d][i * T + t];
+        }
+    centre_x_.push_back(std::move(centre));
+  }
+}
+
+void ResultsWriter::create_national() {
+  const hsize_t K = model_.scenario().paths, T = model_.months();
+  const hsize_t B = std::min<hsize_t>(info_.block_paths, K);
+  h5::Group g = file_.create_group("national");
+  for (const auto& s : model_.national()) {
+    national_.push_back(s.monthly ? g.create_dataset<double>(s.name, {K, T}, {B, T})
+                                  : g.create_dataset<double>(s.name, {K}, {B}));
+    national_.back().set_attr("unit", std::string_view(s.unit));
+    national_.back().set_attr("meaning", std::string_view(s.meaning));
+  }
+}
+
+void ResultsWriter::create_trajectories() {
+  const hsize_t S = model_.trajectory_paths(), T = model_.months();
+  h5::Group g = file_.create_group("trajectories");
+  g.set_attr("paths", static_cast<std::int64_t>(S));
+  trajectories_.resize(model_.levels().size());
+  if (S == 0) return;
+  const std::size_t P = model_.practices();
+  for (std::size_t l = 0; l < model_.levels().size(); ++l) {
+    if (!model_.keeps_trajectories(l)) continue;
+    const HolderMap& map = model_.levels()[l];
+    const hsize_t H = map.size();
+    h5::Group lg = g.create_group(level_name(map.level));
+    lg.write_strings("holders", map.ids);
+    std::vector<double> budget(T * H, 0.0);
+    for (std::size_t i = 0; i < P; ++i)
+      for (std::size_t t = 0; t < T; ++t)
+        budget[t * H + map.of_practice[i]] += model_.monthly_budget()[i * T + t];
+    lg.write<double>("budget", budget, {T, H});
+    trajectories_[l] = lg.create_dataset<double>("spend", {S, T, H}, {1, T, H});
+    trajectories_[l]->set_attr("unit", std::string_view("GBP"));
+  }
+}
+
+void ResultsWriter::consume(const Block& block) {
+  const hsize_t Y = model_.years(), b = block.count, first = block.first;
+  const hsize_t X = model_.scenario().outputs.thresholds.size();
+  for (std::size_t l = 0; l < gross_.size(); ++l) {
+    const hsize_t H = model_.levels()[l].size();
+    const hsize_t off[] = {0, first, 0}, cnt[] = {Y, b, H};
+    gross_[l]->write_slab<double>(off, cnt, block.levels[l].gross.data());
+    if (trajectories_[l] && block.trajectory_count > 0) {
+      const hsize_t toff[] = {first, 0, 0},
+                    tcnt[] = {hsize_t(block.trajectory_count), hsize_t(model_.months()), H};
+      trajectories_[l]->write_slab<double>(toff, tcnt, block.levels[l].monthly.data());
+    }
+  }
+  for (std::size_t m = 0; m < retained_.size(); ++m) {
+    const hsize_t H = model_.levels()[model_.level_of_model(m)].size();
+    const hsize_t off[] = {0, first, 0}, cnt[] = {Y, b, H};
+    if (retained_[m]) retained_[m]->write_slab<double>(off, cnt, block.models[m].retained.data());
+    const hsize_t roff[] = {0, first}, rcnt[] = {Y, b};
+    residual_[m].write_slab<double>(roff, rcnt, block.models[m].residual.data());
+    const hsize_t bcnt[] = {Y, b, X};
+    breaches_[m].write_slab<std::int32_t>(off, bcnt, block.models[m].breaches.data());
+  }
+  std::size_t offset = 0;
+  const std::size_t W = model_.national_width();
+  std::vector<double> column(b * model_.months());
+  for (std::size_t s = 0; s < national_.size(); ++s) {
+    const std::size_t width = model_.national()[s].monthly ? model_.months() : 1;
+    for (std::size_t j = 0; j < b; ++j)
+      std::copy_n(block.national.data() + j * W + offset, width, column.data() + j * width);
+    const hsize_t off[] = {first, 0}, cnt[] = {b, hsize_t(width)};
+    national_[s].write_slab<double>(std::span(off, width > 1 ? 2 : 1),
+                                    std::span(cnt, width > 1 ? 2 : 1), column.data());
+    offset += width;
+  }
+  accumulate_attribution(block);
+}
+
+// Streaming sums for Cov(x_d, V): sums of x_d and x_d * V per holder, V's moments per holder.
+void ResultsWriter::accumulate_attribution(const Block& block) {
+  const std::size_t Y = model_.years(), D = model_.drivers(), b = block.count;
+  for (std::size_t l = 0; l < model_.levels().size(); ++l) {
+    const std::size_t H = model_.levels()[l].size();
+    const auto& gross = block.levels[l].gross;
+    const auto& by_driver = block.levels[l].by_driver;
+    for (std::size_t y = 0; y < Y; ++y)
+      for (std::size_t j = 0; j < b; ++j)
+        for (std::size_t h = 0; h < H; ++h) {
+          const double v = gross[(y * b + j) * H + h];
+          gross_moments_[l][y * H + h].add(v);
+          const double* x = by_driver.data() + ((y * b + j) * H + h) * D;
+          double* sx = sum_x_[l].data() + (y * H + h) * D;
+          double* sxv = sum_xv_[l].data() + (y * H + h) * D;
+          const double* c = centre_x_[l].data() + (y * H + h) * D;
+          for (std::size_t d = 0; d < D; ++d) {
+            sx[d] += x[d] - c[d];
+            sxv[d] += (x[d] - c[d]) * v;
+          }
+        }
+  }
+}
+
+void ResultsWriter::finish() {
+  write_statistics();
+  file_.close();
+}
+
+}  // namespace rxstress

@@ -1,0 +1,60 @@
+// Writes a run to an HDF5 results file (format version 1, DESIGN §5; the layout is documented
+// field by field in sim/io/FORMAT.md). Blocks arrive in path order on one thread; statistics are
+// computed at the end by a second pass over the file's own path outcomes.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "io/h5.hpp"
+#include "rxstress/engine.hpp"
+#include "rxstress/stats.hpp"
+
+namespace rxstress {
+
+struct RunInfo {
+  std::string command_line;
+  std::string created;  // ISO 8601 UTC
+  int block_paths = 32;
+};
+
+class ResultsWriter : public BlockConsumer {
+ public:
+  ResultsWriter(const Model& model, const std::string& path, RunInfo info);
+  void consume(const Block& block) override;
+  // Computes and writes the statistics, then closes the file.
+  void finish();
+
+ private:
+  void write_header();
+  void write_practices();
+  void write_drivers();
+  void create_models();
+  void create_national();
+  void create_trajectories();
+  void accumulate_attribution(const Block& block);
+  void write_statistics();
+
+  const Model& model_;
+  RunInfo info_;
+  h5::File file_;
+  std::vector<std::optional<h5::Dataset>> gross_;     // per level
+  std::vector<std::optional<h5::Dataset>> retained_;  // per model (none when no terms)
+  std::vector<h5::Dataset> residual_, breaches_;  // per model
+  std::vector<h5::Dataset> national_;     // per series
+  std::vector<std::optional<h5::Dataset>> trajectories_;  // per level (none if large)
+  // Attribution sums per level: [y][holder][driver] of x_d and x_d * V, and V's moments [y][holder].
+  std::vector<std::vector<double>> sum_x_, sum_xv_, centre_x_;
+  std::vector<std::vector<stats::Moments>> gross_moments_;
+};
+
+// The statistics pass, also used by tests: summarises every holder of a [Y, K, H] dataset.
+struct LevelStats {
+  std::vector<stats::HolderSummary> holders;  // [y * H + h]
+};
+LevelStats summarise_dataset(const h5::Dataset& outcomes, const std::vector<double>& budget,
+                             const std::vector<double>& thresholds);
+
+}  // namespace rxstress

@@ -1,0 +1,27 @@
+#include "rxstress/error.hpp"
+
+#include <fmt/format.h>
+
+namespace rxstress {
+namespace {
+
+std::string format_input_error(const SourceLocation& where, const std::string& key_path,
+                               const std::string& problem, const std::string& expected) {
+  std::string out = where.file;
+  if (where.line > 0) out += fmt::format(":{}:{}", where.line, where.column);
+  out += ": ";
+  if (!key_path.empty()) out += key_path + ": ";
+  out += problem;
+  if (!expected.empty()) out += "; expected " + expected;
+  return out;
+}
+
+}  // namespace
+
+InputError::InputError(SourceLocation where, std::string key_path, std::string problem,
+                       std::string expected)
+    : std::runtime_error(format_input_error(where, key_path, problem, expected)),
+      where_(std::move(where)),
+      key_path_(std::move(key_path)) {}
+
+}  // namespace rxstress

@@ -1,0 +1,171 @@
+// Loading a scenario: YAML text -> overrides -> validated Scenario.
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "rxstress/scenario.hpp"
+#include "scenario/sections.hpp"
+
+namespace rxstress {
+namespace {
+
+constexpr int kFormatVersion = 1;
+
+YAML::Node parse_yaml(const std::string& text, const std::string& file) {
+  try {
+    YAML::Node root = YAML::Load(text);
+    if (!root || root.IsNull())
+      throw InputError({file, 1, 1}, "", "the scenario is empty", "a YAML mapping of scenario keys");
+    return root;
+  } catch (const YAML::ParserException& e) {
+    throw InputError({file, e.mark.line + 1, e.mark.column + 1}, "", "YAML syntax error: " + e.msg,
+                     "valid YAML");
+  }
+}
+
+// Applies one "a.b.0.c=value" override to the tree.
+void apply_override(YAML::Node root, const std::string& assignment) {
+  const auto eq = assignment.find('=');
+  if (eq == std::string::npos || eq == 0)
+    throw InputError({"--set", 0, 0}, assignment, "no '=' in the override", "key.path=value");
+  const std::string path = assignment.substr(0, eq);
+  YAML::Node value;
+  try {
+    value = YAML::Load(assignment.substr(eq + 1));
+  } catch (const YAML::Exception& e) {
+    throw InputError({"--set", 0, 0}, path, "the value is not valid YAML", "a YAML value");
+  }
+  std::vector<std::string> keys;
+  std::stringstream ss(path);
+  for (std::string k; std::getline(ss, k, '.');) keys.push_back(k);
+  std::vector<YAML::Node> chain{root};
+  for (std::size_t i = 0; i + 1 < keys.size(); ++i) {
+    YAML::Node cur = chain.back();
+    if (cur.IsSequence()) {
+      std::size_t idx = 0;
+      try {
+        idx = std::stoul(keys[i]);
+      } catch (...) {
+        throw InputError({"--set", 0, 0}, path, "'" + keys[i] + "' indexes a list", "a number");
+      }
+      if (idx >= cur.size())
+        throw InputError({"--set", 0, 0}, path, "index " + keys[i] + " is past the list's end",
+                         fmt::format("an index below {}", cur.size()));
+      chain.push_back(cur[idx]);
+    } else if (cur.IsMap() || cur.IsNull()) {
+      chain.push_back(cur[keys[i]]);
+    } else {
+      throw InputError({"--set", 0, 0}, path, "'" + keys[i - 1] + "' is not a mapping",
+                       "a path through mappings and lists");
+    }
+  }
+  YAML::Node parent = chain.back();
+  if (parent.IsSequence()) {
+    const std::size_t idx = std::stoul(keys.back());
+    if (idx >= parent.size())
+      throw InputError({"--set", 0, 0}, path, "index past the list's end", "an existing index");
+    parent[idx] = value;
+  } else {
+    parent[keys.back()] = value;
+  }
+}
+
+YearMonth parse_start(ParamNode& top) {
+  const std::string text = top.text("start", "first month, YYYY-MM", "2026-04");
+  int year = 0, month = 0;
+  char dash = 0;
+  std::istringstream in(text);
+  if (!(in >> year >> dash >> month) || dash != '-' || month < 1 || month > 12 || year < 1900 ||
+      year > 2200 || !in.eof())
+    top.fail("start", "'" + text + "' is not a month", "YYYY-MM, e.g. 2026-04");
+  return {year, month};
+}
+
+void read_drivers(ParamNode& top, Scenario& sc) {
+  YAML::Node list = top.raw("drivers");
+  const std::string base = "drivers";
+  if (!list || !list.IsSequence() || list.size() == 0)
+    top.fail(list ? "drivers" : "", list ? "not a non-empty list" : "missing required key 'drivers'",
+             "a list of drivers, each with a 'type'");
+  const Calendar cal = sc.calendar();
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    auto log = std::make_shared<ParamLog>();
+    ParamNode item(list[i], sc.file, fmt::format("{}[{}]", base, i), log);
+    const auto types = driver_types();
+    if (!item.has("type")) item.fail("", "missing required key 'type'", "a driver type");
+    const std::string type = item.text("type", "driver type");
+    if (std::find(types.begin(), types.end(), type) == types.end()) {
+      auto guess = did_you_mean(type, types);
+      std::string known;
+      for (const auto& t : types) known += (known.empty() ? "" : ", ") + t;
+      item.fail("type", "unknown driver type '" + type + "'" +
+                            (guess ? " (did you mean '" + *guess + "'?)" : ""),
+                "one of " + known);
+    }
+    Driver::Header header{type, item.text("name", "driver name", type),
+                          item.text("source", "source of the parameters", "")};
+    if (!names.insert(header.name).second)
+      item.fail("name", "duplicate driver name '" + header.name + "'",
+                "a unique 'name' for each driver of the same type");
+    DriverSetup setup{item, header, sc.population, cal};
+    sc.drivers.push_back(make_driver(type, setup));
+    sc.driver_params.push_back(log);
+    sc.params->insert(sc.params->end(), log->begin(), log->end());
+  }
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    throw InputError({path, 0, 0}, "", "cannot read the scenario file", "a readable YAML file");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace
+
+Scenario load_scenario_text(const std::string& text, const std::string& file,
+                            const std::vector<std::string>& overrides) {
+  YAML::Node root = parse_yaml(text, file);
+  for (const auto& o : overrides) apply_override(root, o);
+  Scenario sc;
+  sc.file = file;
+  sc.params = std::make_shared<ParamLog>();
+  ParamNode top(root, file, "", sc.params);
+  top.integer("rxstress", kFormatVersion, kFormatVersion, "", "scenario format version");
+  sc.name = top.text("name", "scenario name", std::filesystem::path(file).stem().string());
+  sc.description = top.text("description", "what the scenario represents", "");
+  sc.start = parse_start(top);
+  sc.horizon_months =
+      static_cast<int>(top.integer("horizon_months", 1, 600, "months", "months simulated"));
+  sc.paths = top.integer("paths", 1, 100'000'000, "paths", "number of simulated paths");
+  sc.seed = static_cast<std::uint64_t>(
+      top.integer("seed", 0, INT64_MAX, "", "master seed of the random streams"));
+  ParamNode pop = top.child("population");
+  sc.population = load_population(pop, std::filesystem::path(file).parent_path().string());
+  read_drivers(top, sc);
+  sc.budget = read_budget(top, sc);
+  sc.delegation = read_delegation(top, sc);
+  sc.outputs = read_outputs(top);
+  top.finish();
+  // The file's own text when nothing was overridden (it keeps the comments and sources);
+  // otherwise the tree with the overrides applied, so that the text reproduces the run.
+  sc.text = text;
+  if (!overrides.empty()) {
+    YAML::Emitter out;
+    out << root;
+    sc.text = std::string(out.c_str()) + "\n";
+  }
+  return sc;
+}
+
+Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides) {
+  return load_scenario_text(read_file(path), path, overrides);
+}
+
+}  // namespace rxstress

@@ -1,0 +1,300 @@
+#include "rxstress/params.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace rxstress {
+namespace {
+
+std::string format_number(double x) {
+  if (x >= 1e299) return "inf";
+  if (x <= -1e299) return "-inf";
+  return fmt::format("{}", x);
+}
+
+std::string join(const std::vector<std::string>& words, std::string_view sep) {
+  std::string out;
+  for (const auto& w : words) {
+    if (!out.empty()) out += sep;
+    out += w;
+  }
+  return out;
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1] ? 1 : 0)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// What the user wrote, for messages.
+std::string shown(const YAML::Node& node) {
+  if (node.IsScalar()) return "'" + node.Scalar() + "'";
+  if (node.IsSequence()) return "a list";
+  if (node.IsMap()) return "a mapping";
+  return "nothing";
+}
+
+}  // namespace
+
+bool Range::contains(double x) const {
+  if (lo_open ? !(x > lo) : !(x >= lo)) return false;
+  if (hi_open ? !(x < hi) : !(x <= hi)) return false;
+  return true;
+}
+
+std::string Range::describe() const {
+  if (lo <= -1e299 && hi >= 1e299) return "a finite number";
+  return fmt::format("a number in {}{}, {}{}", lo_open ? "(" : "[", format_number(lo),
+                     format_number(hi), hi_open ? ")" : "]");
+}
+
+SourceLocation location_of(const YAML::Node& node, const std::string& file) {
+  const YAML::Mark mark = node.Mark();
+  if (mark.is_null()) return {file, 0, 0};
+  return {file, mark.line + 1, mark.column + 1};
+}
+
+std::optional<std::string> did_you_mean(std::string_view word,
+                                        const std::vector<std::string>& candidates) {
+  std::optional<std::string> best;
+  std::size_t best_distance = std::max<std::size_t>(2, word.size() / 3) + 1;
+  for (const auto& c : candidates) {
+    const std::size_t d = edit_distance(word, c);
+    if (d < best_distance) {
+      best_distance = d;
+      best = c;
+    }
+  }
+  return best;
+}
+
+ParamNode::ParamNode(YAML::Node node, std::string file, std::string key_path,
+                     std::shared_ptr<ParamLog> log)
+    : node_(std::move(node)),
+      file_(std::move(file)),
+      key_path_(std::move(key_path)),
+      log_(std::move(log)) {
+  if (!node_.IsMap()) {
+    throw InputError(rxstress::location_of(node_, file_), key_path_.empty() ? "(top level)" : key_path_,
+                     "found " + shown(node_), "a mapping of keys to values");
+  }
+}
+
+bool ParamNode::has(std::string_view key) const { return bool(node_[std::string(key)]); }
+
+SourceLocation ParamNode::location() const { return rxstress::location_of(node_, file_); }
+
+SourceLocation ParamNode::location_of(std::string_view key) const {
+  YAML::Node v = node_[std::string(key)];
+  return v ? rxstress::location_of(v, file_) : location();
+}
+
+std::string ParamNode::path_of(std::string_view key) const {
+  return key_path_.empty() ? std::string(key) : key_path_ + "." + std::string(key);
+}
+
+void ParamNode::fail(std::string_view key, std::string problem, std::string expected) const {
+  throw InputError(key.empty() ? location() : location_of(key),
+                   key.empty() ? key_path_ : path_of(key), std::move(problem),
+                   std::move(expected));
+}
+
+YAML::Node ParamNode::value_of(std::string_view key) const {
+  read_.insert(std::string(key));
+  YAML::Node v = node_[std::string(key)];
+  if (v && v.IsNull()) fail(key, "no value given", "a value");
+  return v;
+}
+
+void ParamNode::record(std::string_view key, std::string value, std::string_view unit,
+                       std::string_view meaning, bool defaulted) {
+  log_->push_back(
+      {path_of(key), std::move(value), std::string(unit), std::string(meaning), defaulted});
+}
+
+double ParamNode::number(std::string_view key, Range range, std::string_view unit,
+                         std::string_view meaning, std::optional<double> fallback) {
+  YAML::Node v = value_of(key);
+  double x = 0.0;
+  if (!v) {
+    if (!fallback) fail("", fmt::format("missing required key '{}' ({})", key, meaning),
+                        range.describe() + (unit.empty() ? "" : fmt::format(" ({})", unit)));
+    x = *fallback;
+  } else {
+    if (!v.IsScalar()) fail(key, "found " + shown(v), range.describe());
+    try {
+      x = v.as<double>();
+    } catch (const YAML::Exception&) {
+      fail(key, "found " + shown(v), range.describe());
+    }
+    if (!std::isfinite(x)) fail(key, "found " + shown(v) + ", which is not finite", range.describe());
+    if (!range.contains(x)) fail(key, fmt::format("{} is out of range", format_number(x)),
+                                 range.describe() + (unit.empty() ? "" : fmt::format(" ({})", unit)));
+  }
+  record(key, format_number(x), unit, meaning, !v);
+  return x;
+}
+
+std::int64_t ParamNode::integer(std::string_view key, std::int64_t lo, std::int64_t hi,
+                                std::string_view unit, std::string_view meaning,
+                                std::optional<std::int64_t> fallback) {
+  const std::string expected = fmt::format("a whole number in [{}, {}]", lo, hi);
+  YAML::Node v = value_of(key);
+  std::int64_t x = 0;
+  if (!v) {
+    if (!fallback) fail("", fmt::format("missing required key '{}' ({})", key, meaning), expected);
+    x = *fallback;
+  } else {
+    if (!v.IsScalar()) fail(key, "found " + shown(v), expected);
+    try {
+      x = v.as<std::int64_t>();
+    } catch (const YAML::Exception&) {
+      fail(key, "found " + shown(v), expected);
+    }
+    if (x < lo || x > hi) fail(key, fmt::format("{} is out of range", x), expected);
+  }
+  record(key, std::to_string(x), unit, meaning, !v);
+  return x;
+}
+
+std::vector<double> ParamNode::numbers(std::string_view key, Range range, std::size_t min_count,
+                                       std::size_t max_count, std::string_view unit,
+                                       std::string_view meaning,
+                                       std::optional<std::vector<double>> fallback) {
+  const std::string expected =
+      min_count == max_count
+          ? fmt::format("a list of {} numbers, each {}", min_count, range.describe())
+          : fmt::format("a list of {} to {} numbers, each {}", min_count, max_count,
+                        range.describe());
+  YAML::Node v = value_of(key);
+  std::vector<double> xs;
+  if (!v) {
+    if (!fallback) fail("", fmt::format("missing required key '{}' ({})", key, meaning), expected);
+    xs = *fallback;
+  } else {
+    if (!v.IsSequence()) fail(key, "found " + shown(v), expected);
+    if (v.size() < min_count || v.size() > max_count)
+      fail(key, fmt::format("found {} values", v.size()), expected);
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      const YAML::Node item = v[i];
+      const std::string item_path = fmt::format("{}[{}]", path_of(key), i);
+      double x = 0.0;
+      bool ok = item.IsScalar();
+      if (ok) {
+        try {
+          x = item.as<double>();
+        } catch (const YAML::Exception&) {
+          ok = false;
+        }
+      }
+      if (!ok || !std::isfinite(x) || !range.contains(x))
+        throw InputError(rxstress::location_of(item, file_), item_path,
+                         "found " + shown(item), range.describe());
+      xs.push_back(x);
+    }
+  }
+  std::vector<std::string> shown_values;
+  for (double x : xs) shown_values.push_back(format_number(x));
+  record(key, "[" + join(shown_values, ", ") + "]", unit, meaning, !v);
+  return xs;
+}
+
+std::string ParamNode::text(std::string_view key, std::string_view meaning,
+                            std::optional<std::string> fallback) {
+  YAML::Node v = value_of(key);
+  std::string s;
+  if (!v) {
+    if (!fallback) fail("", fmt::format("missing required key '{}' ({})", key, meaning), "text");
+    s = *fallback;
+  } else {
+    if (!v.IsScalar()) fail(key, "found " + shown(v), "text");
+    s = v.Scalar();
+  }
+  record(key, s, "", meaning, !v);
+  return s;
+}
+
+std::string ParamNode::choice(std::string_view key, std::initializer_list<std::string_view> options,
+                              std::string_view meaning, std::optional<std::string> fallback) {
+  std::vector<std::string> names(options.begin(), options.end());
+  const std::string expected = "one of " + join(names, ", ");
+  YAML::Node v = value_of(key);
+  std::string s;
+  if (!v) {
+    if (!fallback) fail("", fmt::format("missing required key '{}' ({})", key, meaning), expected);
+    s = *fallback;
+  } else {
+    if (!v.IsScalar()) fail(key, "found " + shown(v), expected);
+    s = v.Scalar();
+    if (std::find(names.begin(), names.end(), s) == names.end()) {
+      auto guess = did_you_mean(s, names);
+      fail(key, "'" + s + "' is not allowed" + (guess ? " (did you mean '" + *guess + "'?)" : ""),
+           expected);
+    }
+  }
+  record(key, s, "", meaning, !v);
+  return s;
+}
+
+std::vector<std::string> ParamNode::texts(std::string_view key, std::string_view meaning,
+                                          std::optional<std::vector<std::string>> fallback) {
+  YAML::Node v = value_of(key);
+  std::vector<std::string> out;
+  if (!v) {
+    if (!fallback) fail("", fmt::format("missing required key '{}' ({})", key, meaning),
+                        "a list of names");
+    out = *fallback;
+  } else {
+    if (!v.IsSequence()) fail(key, "found " + shown(v), "a list of names");
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      if (!v[i].IsScalar())
+        throw InputError(rxstress::location_of(v[i], file_), fmt::format("{}[{}]", path_of(key), i),
+                         "found " + shown(v[i]), "a name");
+      out.push_back(v[i].Scalar());
+    }
+  }
+  record(key, "[" + join(out, ", ") + "]", "", meaning, !v);
+  return out;
+}
+
+ParamNode ParamNode::child(std::string_view key) {
+  YAML::Node v = value_of(key);
+  if (!v) fail("", fmt::format("missing required key '{}'", key), "a mapping");
+  return ParamNode(v, file_, path_of(key), log_);
+}
+
+std::optional<ParamNode> ParamNode::optional_child(std::string_view key) {
+  YAML::Node v = value_of(key);
+  if (!v) return std::nullopt;
+  return ParamNode(v, file_, path_of(key), log_);
+}
+
+YAML::Node ParamNode::raw(std::string_view key) { return value_of(key); }
+
+void ParamNode::finish() const {
+  std::vector<std::string> known(read_.begin(), read_.end());
+  for (const auto& item : node_) {
+    const std::string key = item.first.Scalar();
+    if (read_.count(key)) continue;
+    auto guess = did_you_mean(key, known);
+    throw InputError(rxstress::location_of(item.first, file_), path_of(key),
+                     "unknown key '" + key + "'" +
+                         (guess ? " (did you mean '" + *guess + "'?)" : ""),
+                     "one of " + join(known, ", "));
+  }
+}
+
+}  // namespace rxstress

@@ -1,0 +1,132 @@
+#include "rxstress/population.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <numeric>
+#include <unordered_map>
+
+#include "rxstress/random.hpp"
+
+namespace rxstress {
+namespace {
+
+// Checks every practice, whichever way the table was given.
+void check_practices(const Population& pop, const SourceLocation& where, const std::string& path) {
+  if (pop.size() == 0) throw InputError(where, path, "the population is empty", "at least one practice");
+  std::unordered_map<std::string, std::size_t> seen;
+  for (std::size_t i = 0; i < pop.size(); ++i) {
+    auto [it, fresh] = seen.emplace(pop.id[i], i);
+    if (!fresh)
+      throw InputError(where, fmt::format("{}[{}].id", path, i),
+                       fmt::format("duplicate practice id '{}' (also practice {})", pop.id[i],
+                                   it->second),
+                       "unique practice ids");
+  }
+}
+
+Population inline_practices(ParamNode& block) {
+  Population pop;
+  YAML::Node list = block.raw("practices");
+  const std::string base = block.path_of("practices");
+  if (!list.IsSequence())
+    throw InputError(location_of(list, block.file()), base, "not a list", "a list of practices");
+  auto log = std::make_shared<ParamLog>();  // practice fields are data, not parameters to explain
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    ParamNode p(list[i], block.file(), fmt::format("{}[{}]", base, i), log);
+    const std::string id = p.text("id", "practice code");
+    const std::string name = p.text("name", "practice name", id);
+    const double n = p.number("list_size", Range::positive(), "patients", "registered patients");
+    const double b = p.number("annual_spend", Range::non_negative(), "GBP/year", "prescribing spend");
+    const double g = p.number("generic_share", Range::fraction(), "fraction", "generic share");
+    const std::string nb = p.text("neighbourhood", "neighbourhood (PCN)");
+    const std::string pr = p.text("provider", "provider");
+    p.finish();
+    pop.add(id, name, n, b, g, nb, pr);
+  }
+  return pop;
+}
+
+// A population with England-like practice sizes, for examples and tests. Practices are dealt into
+// neighbourhoods in order and neighbourhoods into providers, so every level nests in the next.
+Population synthetic_practices(ParamNode block) {
+  const auto count = block.integer("practices", 1, 100000, "practices", "number of practices");
+  ParamNode size = block.child("list_size");
+  const double median = size.number("median", Range::positive(), "patients", "median list size");
+  const double sigma = size.number("sigma_log", Range::non_negative(), "log-scale",
+                                   "sd of log list size");
+  const double smallest = size.number("min", Range::positive(), "patients", "smallest list", 1000.0);
+  size.finish();
+  ParamNode spend = block.child("spend_per_patient");
+  const double spend_mean = spend.number("mean", Range::positive(), "GBP/patient/year", "mean");
+  const double spend_sd = spend.number("sd", Range::non_negative(), "GBP/patient/year", "sd", 0.0);
+  spend.finish();
+  const double generic = block.number("generic_share", Range::fraction(), "fraction",
+                                      "share of spend on generics", 0.22);
+  const auto providers = block.integer("providers", 1, count, "providers", "number of providers");
+  const auto neighbourhoods = block.integer("neighbourhoods", providers, count, "neighbourhoods",
+                                            "number of neighbourhoods (PCNs)");
+  const auto seed = block.integer("seed", 0, INT64_MAX, "", "seed of the generator", 1);
+  block.finish();
+
+  Population pop;
+  for (std::int64_t i = 0; i < count; ++i) {
+    Stream s(static_cast<std::uint64_t>(seed), stream_key("population"), 0,
+             static_cast<std::uint64_t>(i));
+    const double n = std::max(smallest, std::round(median * std::exp(sigma * draw_normal(s))));
+    const double per_patient = std::max(0.0, spend_mean + spend_sd * draw_normal(s));
+    const std::int64_t nb = i * neighbourhoods / count;
+    const std::int64_t pr = nb * providers / neighbourhoods;
+    pop.add(fmt::format("P{:05d}", i + 1), fmt::format("Practice {}", i + 1), n, n * per_patient,
+            generic, fmt::format("N{:03d}", nb + 1), fmt::format("PROV{:02d}", pr + 1));
+  }
+  return pop;
+}
+
+}  // namespace
+
+double Population::total_list_size() const {
+  return std::accumulate(list_size.begin(), list_size.end(), 0.0);
+}
+
+void Population::add(std::string id_, std::string name_, double list, double spend,
+                     double generic, std::string neighbourhood_, std::string provider_) {
+  id.push_back(std::move(id_));
+  name.push_back(std::move(name_));
+  list_size.push_back(list);
+  annual_spend.push_back(spend);
+  generic_share.push_back(generic);
+  neighbourhood.push_back(std::move(neighbourhood_));
+  provider.push_back(std::move(provider_));
+}
+
+Population load_population(ParamNode& block, const std::string& scenario_dir) {
+  const int ways = block.has("file") + block.has("practices") + block.has("synthetic");
+  if (ways != 1)
+    block.fail("", ways == 0 ? "no practices given" : "more than one source of practices given",
+               "exactly one of 'file', 'practices' or 'synthetic'");
+  Population pop;
+  std::string list_path = block.key_path();
+  if (block.has("file")) {
+    const std::string file = block.text("file", "CSV file of practices");
+    std::filesystem::path p(file);
+    if (p.is_relative()) p = std::filesystem::path(scenario_dir) / p;
+    if (!std::filesystem::exists(p))
+      block.fail("file", "the file '" + p.string() + "' does not exist",
+                 "a CSV file (relative to the scenario file)");
+    pop = read_population_csv(p.string());
+  } else if (block.has("practices")) {
+    pop = inline_practices(block);
+    list_path = block.path_of("practices");
+  } else {
+    pop = synthetic_practices(block.child("synthetic"));
+  }
+  pop.source = block.text("source", "where the practice data come from", "");
+  block.finish();
+  check_practices(pop, block.location(), list_path);
+  return pop;
+}
+
+}  // namespace rxstress

@@ -1,0 +1,154 @@
+#include "scenario/sections.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+namespace rxstress {
+namespace {
+
+bool names_driver(const Scenario& sc, const std::string& name) {
+  return std::any_of(sc.drivers.begin(), sc.drivers.end(),
+                     [&](const auto& d) { return d->name() == name || d->type() == name; });
+}
+
+Terms read_terms(ParamNode terms, const Scenario& sc) {
+  Terms out;
+  if (auto c = terms.optional_child("carve_out")) {
+    out.carve_out = CarveOut{c->number("threshold", Range::positive(), "GBP/patient/year",
+                                       "per-patient annual cost above which the ICB pays")};
+    c->finish();
+    if (!names_driver(sc, "high_cost_patients"))
+      terms.fail("carve_out", "a carve-out without a high_cost_patients driver",
+                 "a high_cost_patients driver in 'drivers'");
+  }
+  if (auto c = terms.optional_child("corridor")) {
+    Corridor k;
+    k.lower = c->number("lower", Range::non_negative(), "fraction of budget", "underspend band");
+    k.upper = c->number("upper", Range::non_negative(), "fraction of budget", "overspend band");
+    k.share_over = c->number("share_over", Range::fraction(), "fraction",
+                             "holder's share of overspend beyond upper", 1.0);
+    k.share_under = c->number("share_under", Range::fraction(), "fraction",
+                              "holder's share of underspend beyond lower", 1.0);
+    k.cap = c->number("cap", Range::non_negative(), "fraction of budget",
+                      "cap on the holder's retained overspend", 1e300);
+    c->finish();
+    if (k.cap < k.upper)
+      c->fail("cap", fmt::format("cap {} is below upper {}: the corridor could never be reached",
+                                 k.cap, k.upper),
+              "cap >= upper");
+    out.corridor = k;
+  }
+  if (auto c = terms.optional_child("pool")) {
+    Pool p;
+    p.contribution = c->number("contribution", Range::between(0.0, 1.0), "fraction of budget",
+                               "each holder's payment into the mutual pool");
+    p.returned = c->choice("leftover", {"returned", "kept"},
+                           "what happens to an unspent pool", "returned") == "returned";
+    c->finish();
+    out.pool = p;
+  }
+  terms.finish();
+  return out;
+}
+
+}  // namespace
+
+const char* level_name(HolderLevel level) {
+  switch (level) {
+    case HolderLevel::icb: return "icb";
+    case HolderLevel::provider: return "provider";
+    case HolderLevel::neighbourhood: return "neighbourhood";
+    case HolderLevel::practice: return "practice";
+  }
+  return "?";
+}
+
+std::string Terms::text() const {
+  std::string out;
+  if (carve_out) out += fmt::format("carve_out: threshold={}; ", carve_out->threshold);
+  if (corridor)
+    out += fmt::format("corridor: lower={} upper={} share_over={} share_under={} cap={}; ",
+                       corridor->lower, corridor->upper, corridor->share_over,
+                       corridor->share_under, corridor->cap >= 1e299 ? "none"
+                                                                      : fmt::format("{}", corridor->cap));
+  if (pool)
+    out += fmt::format("pool: contribution={} leftover={}; ", pool->contribution,
+                       pool->returned ? "returned" : "kept");
+  if (!out.empty()) out.resize(out.size() - 2);
+  return out;
+}
+
+BudgetSpec read_budget(ParamNode& top, const Scenario& sc) {
+  BudgetSpec b;
+  std::vector<std::string> all;
+  for (const auto& d : sc.drivers) all.push_back(d->name());
+  auto block = top.optional_child("budget");
+  if (!block) {
+    b.funded = all;
+    return b;
+  }
+  b.method = block->choice("method", {"expected", "historic"}, "how budgets are set", "expected") ==
+                     "expected"
+                 ? BudgetSpec::Method::expected
+                 : BudgetSpec::Method::historic;
+  b.funded = block->texts("funded", "drivers funded at their expectation", all);
+  for (std::size_t i = 0; i < b.funded.size(); ++i)
+    if (!names_driver(sc, b.funded[i])) {
+      auto guess = did_you_mean(b.funded[i], all);
+      block->fail("funded", "'" + b.funded[i] + "' is not a driver of this scenario" +
+                                (guess ? " (did you mean '" + *guess + "'?)" : ""),
+                  "driver names or types from 'drivers'");
+    }
+  b.uplift = block->number("uplift", Range::between(-0.5, 1.0), "fraction",
+                           "margin added to every budget", 0.0);
+  block->finish();
+  return b;
+}
+
+std::vector<DelegationModel> read_delegation(ParamNode& top, const Scenario& sc) {
+  YAML::Node list = top.raw("delegation");
+  if (!list) return {{"icb-held", HolderLevel::icb, {}}};
+  if (!list.IsSequence() || list.size() == 0)
+    top.fail("delegation", "not a non-empty list", "a list of delegation models");
+  std::vector<DelegationModel> models;
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    ParamNode m(list[i], sc.file, fmt::format("delegation[{}]", i), top.log());
+    DelegationModel model;
+    model.name = m.text("name", "model name");
+    if (model.name.empty() || model.name.find('/') != std::string::npos)
+      m.fail("name", "'" + model.name + "' cannot name an HDF5 group", "a name without '/'");
+    if (!names.insert(model.name).second)
+      m.fail("name", "duplicate model name '" + model.name + "'", "unique model names");
+    const std::string level = m.choice("holder", {"icb", "provider", "neighbourhood", "practice"},
+                                       "who holds the budget");
+    for (auto l : {HolderLevel::icb, HolderLevel::provider, HolderLevel::neighbourhood,
+                   HolderLevel::practice})
+      if (level == level_name(l)) model.level = l;
+    if (auto t = m.optional_child("terms")) model.terms = read_terms(*t, sc);
+    m.finish();
+    models.push_back(model);
+  }
+  return models;
+}
+
+Outputs read_outputs(ParamNode& top) {
+  Outputs o;
+  auto block = top.optional_child("outputs");
+  if (!block) return o;
+  o.thresholds = block->numbers("thresholds", Range::between(-1.0, 10.0), 1, 32,
+                                "fraction of budget", "overspend thresholds for exceedance",
+                                o.thresholds);
+  if (!std::is_sorted(o.thresholds.begin(), o.thresholds.end()))
+    block->fail("thresholds", "thresholds are not in increasing order", "increasing fractions");
+  o.trajectories = block->integer("trajectories", 0, 100000, "paths",
+                                  "paths whose monthly spend is written", o.trajectories);
+  o.compression = static_cast<int>(block->integer("compression", 0, 9, "deflate level",
+                                                  "compression of path datasets", o.compression));
+  block->finish();
+  return o;
+}
+
+}  // namespace rxstress

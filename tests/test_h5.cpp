@@ -1,0 +1,269 @@
+#include <hdf5.h>  // only to check storage properties the wrapper does not expose
+
+#include <array>
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include <unistd.h>
+
+#include "io/h5.hpp"
+#include "rxstress/error.hpp"
+
+namespace fs = std::filesystem;
+using rxstress::RunError;
+using rxstress::h5::Dataset;
+using rxstress::h5::File;
+using rxstress::h5::Group;
+
+namespace {
+
+// A fresh directory per test, removed afterwards even when the test fails.
+class TempDir {
+ public:
+  TempDir() {
+    static std::atomic<int> counter{0};
+    path_ = fs::temp_directory_path() /
+            ("rxstress_h5_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
+    fs::remove_all(path_);
+    fs::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    fs::remove_all(path_, ignored);
+  }
+  std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  fs::path path_;
+};
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+bool bitwise_equal(const std::vector<double>& a, const std::vector<double>& b) {
+  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
+}
+
+// Awkward doubles (NaN, -0, denormals, extremes) so that any lossy step would show.
+double sample(std::size_t y, std::size_t k, std::size_t h) {
+  const std::size_t i = (y * 100 + k) * 7 + h;
+  switch (i % 9) {
+    case 0:
+      return std::numeric_limits<double>::quiet_NaN();
+    case 1:
+      return -0.0;
+    case 2:
+      return std::numeric_limits<double>::denorm_min() * static_cast<double>(i);
+    case 3:
+      return std::numeric_limits<double>::max();
+    default:
+      return std::sin(static_cast<double>(i)) * 1e6;
+  }
+}
+
+const std::string kUtf8 = "Pr\u00e1ctica \u2013 N\u00f8rth";
+
+}  // namespace
+
+TEST_CASE("attributes of every kind round-trip on groups, datasets and the root", "[h5]") {
+  TempDir dir;
+  const std::string path = dir.file("attrs.h5");
+  const std::vector<double> doubles{1.5, -2.25, 1e-300};
+  const std::vector<std::string> strings{"alpha", kUtf8, ""};
+  {
+    File file = File::create(path);
+    Group group = file.create_group("a/b");
+    Dataset dset = group.create_dataset<double>("d", {3});
+    for (rxstress::h5::Object* obj :
+         std::initializer_list<rxstress::h5::Object*>{&file, &group, &dset}) {
+      obj->set_attr("s", kUtf8);
+      obj->set_attr("i", std::int64_t{-9'007'199'254'740'993});
+      obj->set_attr("n", 42);  // plain int goes through the int64 overload
+      obj->set_attr("x", 0.1);
+      obj->set_attr("v", std::span<const double>(doubles));
+      obj->set_attr("e", std::span<const double>());
+      obj->set_attr("ss", std::span<const std::string>(strings));
+    }
+    file.set_attr("x", 0.2);  // replacing an attribute must work
+    file.close();
+  }
+  File file = File::open_read(path);
+  Group group = file.open_group("a/b");
+  Dataset dset = file.open_dataset("a/b/d");
+  for (const rxstress::h5::Object* obj :
+       std::initializer_list<const rxstress::h5::Object*>{&file, &group, &dset}) {
+    CHECK(obj->attr_string("s") == kUtf8);
+    CHECK(obj->attr_int("i") == -9'007'199'254'740'993);
+    CHECK(obj->attr_int("n") == 42);
+    CHECK(obj->attr_doubles("v") == doubles);
+    CHECK(obj->attr_doubles("e").empty());
+    CHECK(obj->attr_strings("ss") == strings);
+    CHECK(obj->has_attr("s"));
+    CHECK_FALSE(obj->has_attr("missing"));
+  }
+  CHECK(file.attr_double("x") == 0.2);
+  CHECK(group.attr_double("x") == 0.1);
+  CHECK_THROWS_AS(group.attr_int("missing"), RunError);
+  CHECK_THROWS_AS(group.attr_string("x"), RunError);  // a double is not a string
+  CHECK_THROWS_AS(group.attr_double("v"), RunError);  // an array is not a single value
+}
+
+TEST_CASE("chunked deflate dataset written in slabs reads back bitwise", "[h5]") {
+  TempDir dir;
+  const std::string path = dir.file("slab.h5");
+  constexpr std::size_t kY = 2, kK = 100, kH = 7, kBlock = 10;
+  std::vector<double> expected(kY * kK * kH);
+  for (std::size_t y = 0; y < kY; ++y)
+    for (std::size_t k = 0; k < kK; ++k)
+      for (std::size_t h = 0; h < kH; ++h) expected[(y * kK + k) * kH + h] = sample(y, k, h);
+  {
+    File file = File::create(path);
+    Dataset dset = file.create_dataset<double>("results/loss", {kY, kK, kH}, {1, 25, kH}, 4);
+    // Blocks of 10 paths across both years, as the writer's workers will deliver them.
+    for (std::size_t k0 = 0; k0 < kK; k0 += kBlock) {
+      std::vector<double> block;
+      for (std::size_t y = 0; y < kY; ++y)
+        for (std::size_t k = k0; k < k0 + kBlock; ++k)
+          for (std::size_t h = 0; h < kH; ++h) block.push_back(sample(y, k, h));
+      const std::array<hsize_t, 3> offset{0, k0, 0}, count{kY, kBlock, kH};
+      dset.write_slab<double>(offset, count, block.data());
+    }
+    file.close();
+  }
+  File file = File::open_read(path);
+  Dataset dset = file.open_dataset("results/loss", 1 << 20);
+  CHECK(dset.dims() == std::vector<hsize_t>{kY, kK, kH});
+  CHECK(bitwise_equal(dset.read_all<double>(), expected));
+
+  for (std::size_t h = 0; h < kH; ++h) {
+    std::vector<double> column(kY * kK), want;
+    const std::array<hsize_t, 3> offset{0, 0, h}, count{kY, kK, 1};
+    dset.read_slab<double>(offset, count, column.data());
+    for (std::size_t y = 0; y < kY; ++y)
+      for (std::size_t k = 0; k < kK; ++k) want.push_back(expected[(y * kK + k) * kH + h]);
+    CHECK(bitwise_equal(column, want));
+  }
+
+  // Shuffle + deflate really are on, and the requested cache really was applied.
+  hid_t dcpl = H5Dget_create_plist(dset.id());
+  CHECK(H5Pget_nfilters(dcpl) == 2);
+  H5Pclose(dcpl);
+  hid_t dapl = H5Dget_access_plist(dset.id());
+  size_t slots = 0, bytes = 0;
+  double w0 = 0;
+  H5Pget_chunk_cache(dapl, &slots, &bytes, &w0);
+  H5Pclose(dapl);
+  CHECK(bytes == (1u << 20));
+  CHECK(slots >= 521);
+
+  const std::array<hsize_t, 3> outside{0, 95, 0}, count{1, 10, kH};
+  std::vector<double> scratch(10 * kH);
+  CHECK_THROWS_AS(dset.read_slab<double>(outside, count, scratch.data()), RunError);
+}
+
+TEST_CASE("integer datasets keep their width and values", "[h5]") {
+  TempDir dir;
+  const std::string path = dir.file("ints.h5");
+  const std::vector<std::int8_t> small{-128, -1, 0, 1, 127, 5};
+  const std::vector<std::int32_t> wide{std::numeric_limits<std::int32_t>::min(), -7, 0, 7,
+                                       std::numeric_limits<std::int32_t>::max(), 3};
+  {
+    File file = File::create(path);
+    file.write<std::int8_t>("i8", small, {2, 3});
+    file.write<std::int32_t>("i32", wide, {6});
+    CHECK_THROWS_AS(file.write<std::int32_t>("bad", wide, {4}), RunError);
+  }
+  File file = File::open_read(path);
+  Dataset i8 = file.open_dataset("i8");
+  CHECK(i8.dims() == std::vector<hsize_t>{2, 3});
+  CHECK(i8.read_all<std::int8_t>() == small);
+  CHECK(file.open_dataset("i32").read_all<std::int32_t>() == wide);
+  hid_t type = H5Dget_type(i8.id());
+  CHECK(H5Tget_size(type) == 1);
+  H5Tclose(type);
+}
+
+TEST_CASE("string datasets keep non-ASCII UTF-8", "[h5]") {
+  TempDir dir;
+  const std::string path = dir.file("strings.h5");
+  const std::vector<std::string> names{"plain", kUtf8, "", "\u65e5\u672c"};
+  {
+    File file = File::create(path);
+    file.write_strings("meta/names", names);
+    file.write_string("meta/title", kUtf8);
+    file.write_strings("meta/none", std::span<const std::string>());
+  }
+  File file = File::open_read(path);
+  CHECK(file.open_dataset("meta/names").read_strings() == names);
+  CHECK(file.open_dataset("meta/title").read_string() == kUtf8);
+  CHECK(file.open_dataset("meta/none").read_strings().empty());
+  CHECK_THROWS_AS(file.open_dataset("meta/names").read_string(), RunError);
+}
+
+TEST_CASE("hard links and nested existence checks", "[h5]") {
+  TempDir dir;
+  const std::string path = dir.file("links.h5");
+  const std::vector<double> data{3.0, 1.0, 4.0, 1.0, 5.0};
+  {
+    File file = File::create(path);
+    file.write<double>("a/b/data", data, {5});
+    file.hard_link("a/b/data", "c/same");
+  }
+  File file = File::open_read(path);
+  CHECK(file.open_dataset("c/same").read_all<double>() == data);
+  CHECK(file.exists("a/b/data"));
+  CHECK(file.exists("/a/b"));
+  CHECK(file.open_group("a").exists("b/data"));
+  CHECK_FALSE(file.exists("a/x/data"));
+  CHECK_FALSE(file.exists("missing/deeper/still"));
+  CHECK_FALSE(file.exists("a/b/data/inside"));  // a dataset has no children
+}
+
+TEST_CASE("creating over an existing file throws and leaves it untouched", "[h5]") {
+  TempDir dir;
+  const std::string path = dir.file("existing.h5");
+  {
+    File file = File::create(path);
+    file.set_attr("keep", std::string_view("me"));
+  }
+  const std::string before = slurp(path);
+  REQUIRE_FALSE(before.empty());
+  CHECK_THROWS_AS(File::create(path), RunError);
+  CHECK(slurp(path) == before);
+  CHECK(File::open_read(path).attr_string("keep") == "me");
+}
+
+TEST_CASE("errors name the file and the object", "[h5]") {
+  TempDir dir;
+  const std::string missing = dir.file("no_such_file.h5");
+  try {
+    File::open_read(missing);
+    FAIL("opening a missing file did not throw");
+  } catch (const RunError& e) {
+    CHECK_THAT(e.what(), Catch::Contains("file " + missing));
+  }
+
+  const std::string path = dir.file("errors.h5");
+  File file = File::create(path);
+  try {
+    file.open_dataset("g/nothing");
+    FAIL("opening a missing dataset did not throw");
+  } catch (const RunError& e) {
+    CHECK_THAT(e.what(), Catch::Contains("/g/nothing") && Catch::Contains(path));
+  }
+  CHECK_THROWS_AS(file.create_dataset<float>("unchunked", {4}, {}, 6), RunError);
+  CHECK_THROWS_AS(file.create_dataset<float>("rank", {4, 4}, {2}), RunError);
+  file.close();
+  file.close();  // closing twice is harmless
+}
