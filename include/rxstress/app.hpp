@@ -28,8 +28,8 @@ int validate_command(const std::vector<std::string>& files, bool explain, std::o
 
 struct SummaryRequest {
   std::string results;
-  std::string model;   // empty: all
-  std::string holder;  // empty: the headline
+  std::string model;             // empty: all
+  std::string holder;            // empty: the headline
   std::string format = "table";  // table | csv | json
 };
 int summary_command(const SummaryRequest& request, std::ostream& out, std::ostream& err);

@@ -8,7 +8,7 @@ namespace rxstress {
 
 struct YearMonth {
   int year = 2026;
-  int month = 4;  // 1..12
+  int month = 4;             // 1..12
   std::string text() const;  // "2026-04"
 };
 
@@ -19,12 +19,12 @@ class Calendar {
   int months() const { return months_; }
   int years() const { return static_cast<int>(year_first_month_.size()); }
   YearMonth start() const { return start_; }
-  int calendar_month(int t) const;        // 1..12 of month t
-  int month_of_fy(int t) const;           // 0 = April .. 11 = March
+  int calendar_month(int t) const;                        // 1..12 of month t
+  int month_of_fy(int t) const;                           // 0 = April .. 11 = March
   int year_of(int t) const { return year_of_month_[t]; }  // settlement year index of month t
   int first_month(int y) const { return year_first_month_[y]; }
   int months_in_year(int y) const;
-  std::string year_label(int y) const;    // "2026/27"
+  std::string year_label(int y) const;  // "2026/27"
 
  private:
   YearMonth start_;

@@ -19,9 +19,9 @@ struct Block {
     std::vector<double> monthly;    // [trajectory path][t][holder]: spend, GBP (small levels only)
   };
   struct Outcome {
-    std::vector<double> retained;          // [y][path][holder]; empty when the model has no terms
-    std::vector<double> residual;          // [y][path]: ICB residual
-    std::vector<std::int32_t> breaches;    // [y][path][threshold]: holders above threshold
+    std::vector<double> retained;        // [y][path][holder]; empty when the model has no terms
+    std::vector<double> residual;        // [y][path]: ICB residual
+    std::vector<std::int32_t> breaches;  // [y][path][threshold]: holders above threshold
   };
   std::int64_t first = 0;
   int count = 0;
@@ -32,8 +32,7 @@ struct Block {
 
   // The outcome a model's holders keep (gross when the model has no terms).
   const std::vector<double>& outcome(const Model& model, std::size_t m) const {
-    return models[m].retained.empty() ? levels[model.level_of_model(m)].gross
-                                      : models[m].retained;
+    return models[m].retained.empty() ? levels[model.level_of_model(m)].gross : models[m].retained;
   }
 };
 

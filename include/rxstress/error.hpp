@@ -16,8 +16,7 @@ struct SourceLocation {
 
 class InputError : public std::runtime_error {
  public:
-  InputError(SourceLocation where, std::string key_path, std::string problem,
-             std::string expected);
+  InputError(SourceLocation where, std::string key_path, std::string problem, std::string expected);
 
   const SourceLocation& where() const { return where_; }
   const std::string& key_path() const { return key_path_; }

@@ -13,16 +13,18 @@ namespace rxstress {
 // The holders of one level and which holder each practice belongs to.
 struct HolderMap {
   HolderLevel level;
-  std::vector<std::string> ids;             // in order of first appearance in the practice table
-  std::vector<std::uint32_t> of_practice;   // holder index of each practice
-  std::vector<double> list_size;            // patients of each holder
-  std::vector<double> budget;               // [year * H + holder], GBP
+  std::vector<std::string> ids;            // in order of first appearance in the practice table
+  std::vector<std::uint32_t> of_practice;  // holder index of each practice
+  std::vector<double> list_size;           // patients of each holder
+  std::vector<double> budget;              // [year * H + holder], GBP
   std::size_t size() const { return ids.size(); }
 };
 
 class Model {
  public:
+  // The model refers to the scenario (drivers, population): the scenario must outlive it.
   explicit Model(const Scenario& scenario);
+  explicit Model(Scenario&&) = delete;
 
   const Scenario& scenario() const { return sc_; }
   const Calendar& calendar() const { return cal_; }

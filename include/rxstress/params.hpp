@@ -30,7 +30,7 @@ struct Range {
   static Range any() { return {}; }
   static Range positive() { return {0.0, 1e300, true, false}; }
   static Range non_negative() { return {0.0, 1e300, false, false}; }
-  static Range fraction() { return {0.0, 1.0, false, false}; }       // a share or probability
+  static Range fraction() { return {0.0, 1.0, false, false}; }  // a share or probability
   static Range between(double lo, double hi) { return {lo, hi, false, false}; }
 
   bool contains(double x) const;
@@ -57,9 +57,9 @@ class ParamNode {
   const std::string& file() const { return file_; }
   const std::string& key_path() const { return key_path_; }
   const std::shared_ptr<ParamLog>& log() const { return log_; }
-  SourceLocation location() const;  // of this mapping
+  SourceLocation location() const;                         // of this mapping
   SourceLocation location_of(std::string_view key) const;  // of the key's value (or the mapping)
-  std::string path_of(std::string_view key) const;  // key_path + "." + key
+  std::string path_of(std::string_view key) const;         // key_path + "." + key
 
   // Numbers: finite, inside `range`. Without a default the key is required.
   double number(std::string_view key, Range range, std::string_view unit, std::string_view meaning,

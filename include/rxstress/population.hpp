@@ -17,7 +17,7 @@ struct Population {
   std::vector<double> generic_share;  // fraction of spend on generic lines
   std::vector<std::string> neighbourhood;
   std::vector<std::string> provider;
-  std::string source;                 // citation of the data
+  std::string source;  // citation of the data
 
   std::size_t size() const { return id.size(); }
   double total_list_size() const;

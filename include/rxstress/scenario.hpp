@@ -21,7 +21,7 @@ struct CarveOut {
   double threshold = 0.0;  // GBP per patient per year above which the ICB pays
 };
 struct Corridor {
-  double lower = 0.0, upper = 0.0;            // fractions of budget
+  double lower = 0.0, upper = 0.0;             // fractions of budget
   double share_over = 1.0, share_under = 1.0;  // holder's share beyond the corridor
   double cap = 1e300;                          // retained overspend cap, fraction of budget
 };
@@ -52,13 +52,13 @@ struct BudgetSpec {
 
 struct Outputs {
   std::vector<double> thresholds{0.0, 0.01, 0.02, 0.05, 0.10};  // fractions of budget
-  std::int64_t trajectories = 200;  // paths whose monthly spend is kept
-  int compression = 1;              // deflate level of path datasets (0 = none)
+  std::int64_t trajectories = 200;                              // paths whose monthly spend is kept
+  int compression = 1;  // deflate level of path datasets (0 = none)
 };
 
 struct Scenario {
-  std::string file;           // where it was read from
-  std::string text;           // the resolved scenario (YAML, overrides applied)
+  std::string file;  // where it was read from
+  std::string text;  // the resolved scenario (YAML, overrides applied)
   std::string name, description;
   YearMonth start;
   int horizon_months = 12;

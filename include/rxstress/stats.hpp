@@ -67,7 +67,8 @@ struct HolderSummary {  // everything about one holder's outcomes over K paths
 
 // Computes the summary. `outcomes` is used as scratch and is reordered (the caller does not need
 // it afterwards). Results are identical to those from a fully sorted copy; only the needed order
-// statistics are selected. Throws std::invalid_argument when `outcomes` is empty.
+// statistics are selected. Throws std::invalid_argument when `outcomes` is empty or holds a
+// NaN or infinity (which would break the ordering the selection relies on).
 HolderSummary summarise(std::span<double> outcomes, double budget,
                         std::span<const double> thresholds);
 // As summarise, writing into `out`; reuses out.p_exceed's storage, so a caller looping over

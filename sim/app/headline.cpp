@@ -72,7 +72,8 @@ Row read_row(const h5::File& f, const std::string& name, std::size_t y) {
     std::size_t n = 0;
     for (std::size_t h = 0; h < H; ++h)
       if (!std::isnan(a[(y * H + h) * D + d])) sum += a[(y * H + h) * D + d], ++n;
-    if (n && sum / n > best) best = sum / n, r.top_driver = fmt::format("{} ({:.0f}%)", drivers[d], 100 * sum / n);
+    if (n && sum / n > best)
+      best = sum / n, r.top_driver = fmt::format("{} ({:.0f}%)", drivers[d], 100 * sum / n);
   }
   return r;
 }
@@ -86,13 +87,15 @@ void print_headline(const std::string& results_path, std::ostream& out) {
   for (std::size_t y = 0; y < years.size(); ++y) {
     out << fmt::format("Settlement year {} ({} paths; money in GBP million; overspend positive)\n",
                        years[y], f.attr_int("paths"));
-    out << fmt::format("{:<22} {:<13} {:>7} {:>9} {:>9} {:>10} {:>9} {:>8} {:>8} {:>10} {:>9}  {}\n",
-                       "model", "holder", "holders", "budget", "E[var]", "ICB 1-in-20",
-                       "ICB ES95", "med P>2%", "med P>5%", "worst 1/20", "E[#>5%]", "top driver");
+    out << fmt::format(
+        "{:<22} {:<13} {:>7} {:>9} {:>9} {:>10} {:>9} {:>8} {:>8} {:>10} {:>9}  {}\n", "model",
+        "holder", "holders", "budget", "E[var]", "ICB 1-in-20", "ICB ES95", "med P>2%", "med P>5%",
+        "worst 1/20", "E[#>5%]", "top driver");
     for (const auto& name : models) {
       const Row r = read_row(f, name, y);
       out << fmt::format(
-          "{:<22} {:<13} {:>7} {:>9.1f} {:>9.2f} {:>10.2f} {:>9.2f} {:>8} {:>8} {:>10} {:>9.1f}  {}\n",
+          "{:<22} {:<13} {:>7} {:>9.1f} {:>9.2f} {:>10.2f} {:>9.2f} {:>8} {:>8} {:>10} {:>9.1f}  "
+          "{}\n",
           r.model, r.level, r.holders, r.budget / 1e6, r.mean / 1e6, r.residual_var / 1e6,
           r.residual_es / 1e6, percent(r.p2), percent(r.p5), percent(r.worst_var), r.breach5,
           r.top_driver);
@@ -102,7 +105,8 @@ void print_headline(const std::string& results_path, std::ostream& out) {
   out << "E[var]: expected overspend summed over holders. ICB 1-in-20 / ES95: the ICB's residual\n"
          "(what holders do not retain) at its 95% quantile and expected shortfall. med P>x%: the\n"
          "median holder's chance of overspending by more than x% of budget. worst 1/20: the\n"
-         "largest holder 95% quantile as % of its budget. E[#>5%]: mean number of holders over 5%.\n";
+         "largest holder 95% quantile as % of its budget. E[#>5%]: mean number of holders over "
+         "5%.\n";
 }
 
 }  // namespace rxstress

@@ -17,9 +17,9 @@ int validate_command(const std::vector<std::string>& files, bool explain, std::o
                          sc.paths);
       if (!explain) continue;
       for (std::size_t d = 0; d < sc.drivers.size(); ++d) {
-        out << fmt::format("\n  driver {} ({})\n    source: {}\n", sc.drivers[d]->name(),
-                           sc.drivers[d]->type(),
-                           sc.drivers[d]->source().empty() ? "(none given)" : sc.drivers[d]->source());
+        out << fmt::format(
+            "\n  driver {} ({})\n    source: {}\n", sc.drivers[d]->name(), sc.drivers[d]->type(),
+            sc.drivers[d]->source().empty() ? "(none given)" : sc.drivers[d]->source());
         for (const auto& p : *sc.driver_params[d])
           out << fmt::format("    {:<40} = {:<14} {:<26} {}{}\n", p.key_path, p.value,
                              p.unit.empty() ? "" : "[" + p.unit + "]", p.meaning,

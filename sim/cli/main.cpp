@@ -40,7 +40,8 @@ int main(int argc, char** argv) {
   bool explain = false;
   auto* validate_cmd = app.add_subcommand("validate", "check scenario files without running");
   validate_cmd->add_option("scenarios", files, "scenario YAML files")->required();
-  validate_cmd->add_flag("--explain", explain, "list every resolved parameter with unit and source");
+  validate_cmd->add_flag("--explain", explain,
+                         "list every resolved parameter with unit and source");
 
   rxstress::SummaryRequest summary;
   auto* summary_cmd = app.add_subcommand("summary", "print the statistics of a results file");

@@ -1,8 +1,8 @@
 // concessions: price concessions (NCSO) on generic lines.
-//   A two-state Markov regime (calm/crisis) sets the mean uplift u_r; log u_t = log u_r - s^2/2 + a_t
-//   with a_t an AR(1) of stationary sd s, so E[u_t | regime] = u_r. Practice i pays
-//   u_t * g_i * B_i/12 * x_it with x_it ~ Gamma(k, 1/k): each month's basket hits practices unevenly.
-//   Month 0 is in the `start` regime; transitions act from month 1; a_0 ~ Normal(0, s^2).
+//   A two-state Markov regime (calm/crisis) sets the mean uplift u_r; log u_t = log u_r - s^2/2 +
+//   a_t with a_t an AR(1) of stationary sd s, so E[u_t | regime] = u_r. Practice i pays u_t * g_i *
+//   B_i/12 * x_it with x_it ~ Gamma(k, 1/k): each month's basket hits practices unevenly. Month 0
+//   is in the `start` regime; transitions act from month 1; a_0 ~ Normal(0, s^2).
 #include <cmath>
 
 #include "drivers/contribution.hpp"
@@ -49,7 +49,8 @@ class Concessions final : public Driver {
     for (std::size_t i = 0; i < ctx.population.size(); ++i) {
       Stream s = practice_stream(ctx, i);
       PracticeMonths pm(out, ctx.calendar, i);
-      const double generic = ctx.population.generic_share[i] * ctx.population.annual_spend[i] / 12.0;
+      const double generic =
+          ctx.population.generic_share[i] * ctx.population.annual_spend[i] / 12.0;
       for (int t = 0; t < months; ++t)
         pm.add(t, u[t] * generic * draw_gamma(s, dispersion_) / dispersion_);
     }

@@ -61,8 +61,8 @@ class HighCostPatients final : public Driver {
     for (std::size_t i = 0; i < pop.size(); ++i) {
       const double per_month = rate_ * pop.list_size[i] / 1000.0 / 12.0;
       for (int t = 0; t < months; ++t) {
-        double e = monthly_ ? per_month * (t + 1) * severity_.mean() / 12.0
-                            : per_month * severity_.mean();
+        double e =
+            monthly_ ? per_month * (t + 1) * severity_.mean() / 12.0 : per_month * severity_.mean();
         if (monthly_)
           e -= per_month * 12.0 * cohort_years_ * (1.0 - std::pow(1.0 - hazard_, t + 1)) *
                severity_.mean() / 12.0;
@@ -74,13 +74,14 @@ class HighCostPatients final : public Driver {
   const Severity& severity() const { return severity_; }
 
  private:
-  // Pays (sign +1) or saves (sign -1) a patient's cost from month m; records arrivals' in-year costs.
+  // Pays (sign +1) or saves (sign -1) a patient's cost from month m; records arrivals' in-year
+  // costs.
   void pay(const Calendar& cal, PracticeMonths& pm, std::vector<PatientCost>* patients,
            std::size_t practice, int m, double annual_cost, double sign) const {
     if (!monthly_) {
       pm.add(m, sign * annual_cost);
-      if (patients) patients->push_back({std::uint32_t(practice), std::uint32_t(cal.year_of(m)),
-                                         annual_cost});
+      if (patients)
+        patients->push_back({std::uint32_t(practice), std::uint32_t(cal.year_of(m)), annual_cost});
       return;
     }
     const double per_month = annual_cost / 12.0;

@@ -25,7 +25,8 @@ Severity::Severity(ParamNode params) {
   params.finish();
 }
 
-Severity::Severity(std::string law, double p1, double p2) : law_(std::move(law)), p1_(p1), p2_(p2) {}
+Severity::Severity(std::string law, double p1, double p2)
+    : law_(std::move(law)), p1_(p1), p2_(p2) {}
 
 double Severity::draw(Stream& s) const {
   if (law_ == "lognormal") return p1_ * std::exp(p2_ * draw_normal(s));

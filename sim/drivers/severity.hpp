@@ -10,7 +10,8 @@ namespace rxstress {
 
 class Severity {
  public:
-  // Reads {law: lognormal, median, sigma_log} | {law: gamma, mean, cv} | {law: pareto, scale, shape}.
+  // Reads {law: lognormal, median, sigma_log} | {law: gamma, mean, cv} | {law: pareto, scale,
+  // shape}.
   explicit Severity(ParamNode params);
   Severity(std::string law, double p1, double p2);  // the same three laws, parameters in that order
 

@@ -10,7 +10,7 @@ HolderMap make_level(HolderLevel level, const Population& pop, const std::string
   HolderMap map{level, {}, {}, {}, {}};
   std::unordered_map<std::string, std::uint32_t> index;
   for (std::size_t i = 0; i < pop.size(); ++i) {
-    const std::string& id = level == HolderLevel::icb            ? icb_name
+    const std::string& id = level == HolderLevel::icb             ? icb_name
                             : level == HolderLevel::provider      ? pop.provider[i]
                             : level == HolderLevel::neighbourhood ? pop.neighbourhood[i]
                                                                   : pop.id[i];

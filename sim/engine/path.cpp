@@ -61,7 +61,8 @@ void aggregate_levels(const Model& model, const PathWork& w, int j, int b, Block
       double* monthly = out.monthly.data() + j * T * H;
       std::fill(monthly, monthly + T * H, 0.0);
       for (std::size_t i = 0; i < P; ++i)
-        for (std::size_t t = 0; t < T; ++t) monthly[t * H + map.of_practice[i]] += w.monthly[i * T + t];
+        for (std::size_t t = 0; t < T; ++t)
+          monthly[t * H + map.of_practice[i]] += w.monthly[i * T + t];
     }
   }
 }
@@ -86,7 +87,8 @@ void settle_models(const Model& model, PathWork& w, int j, int b, Block& block) 
         w.carve.assign(H, 0.0);
         if (terms.carve_out)
           for (const PatientCost& p : w.patients)
-            if (p.year == y) w.carve[map.of_practice[p.practice]] += carved(p.cost, terms.carve_out->threshold);
+            if (p.year == y)
+              w.carve[map.of_practice[p.practice]] += carved(p.cost, terms.carve_out->threshold);
         double* retained = out.retained.data() + (y * b + j) * H;
         settle_terms({gross, H}, w.carve, {budget, H}, terms, {retained, H});
         for (std::size_t h = 0; h < H; ++h) residual += gross[h] - retained[h];
@@ -107,14 +109,15 @@ void size_block(const Model& model, std::int64_t first, int count, Block& block)
   const Scenario& sc = model.scenario();
   block.first = first;
   block.count = count;
-  block.trajectory_count = static_cast<int>(
-      std::clamp<std::int64_t>(model.trajectory_paths() - first, 0, count));
+  block.trajectory_count =
+      static_cast<int>(std::clamp<std::int64_t>(model.trajectory_paths() - first, 0, count));
   block.levels.resize(model.levels().size());
   for (std::size_t l = 0; l < model.levels().size(); ++l) {
     const std::size_t H = model.levels()[l].size();
     block.levels[l].gross.resize(Y * count * H);
     block.levels[l].by_driver.resize(Y * count * H * D);
-    block.levels[l].monthly.resize(model.keeps_trajectories(l) ? block.trajectory_count * T * H : 0);
+    block.levels[l].monthly.resize(model.keeps_trajectories(l) ? block.trajectory_count * T * H
+                                                               : 0);
   }
   block.models.resize(sc.delegation.size());
   for (std::size_t m = 0; m < sc.delegation.size(); ++m) {

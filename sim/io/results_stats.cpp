@@ -13,8 +13,8 @@ namespace {
 constexpr std::size_t kBatchBytes = std::size_t{256} << 20;
 
 // Writes the summaries of a [Y, H] set of holders as the stats datasets of group g.
-void write_summaries(h5::Group& g, const std::vector<stats::HolderSummary>& s, hsize_t Y,
-                     hsize_t H, const std::vector<double>& thresholds) {
+void write_summaries(h5::Group& g, const std::vector<stats::HolderSummary>& s, hsize_t Y, hsize_t H,
+                     const std::vector<double>& thresholds) {
   const hsize_t X = thresholds.size(), Q = stats::kQuantileProbs.size();
   const hsize_t R = stats::kReturnPeriods.size(), A = stats::kAlphas.size();
   auto scalar = [&](const char* name, double stats::HolderSummary::*field) {
@@ -33,22 +33,27 @@ void write_summaries(h5::Group& g, const std::vector<stats::HolderSummary>& s, h
     g.write<double>(name, v, {Y, H, n});
     return g.open_dataset(name);
   };
-  vector("quantiles", Q, [](auto& x, hsize_t q) { return x.quantiles[q]; })
-      .set_attr("probs", std::span<const double>(stats::kQuantileProbs));
-  vector("var", A, [](auto& x, hsize_t q) { return x.var[q]; })
-      .set_attr("alphas", std::span<const double>(stats::kAlphas));
-  vector("es", A, [](auto& x, hsize_t q) { return x.es[q]; })
-      .set_attr("alphas", std::span<const double>(stats::kAlphas));
+  vector("quantiles", Q, [](auto& x, hsize_t q) {
+    return x.quantiles[q];
+  }).set_attr("probs", std::span<const double>(stats::kQuantileProbs));
+  vector("var", A, [](auto& x, hsize_t q) {
+    return x.var[q];
+  }).set_attr("alphas", std::span<const double>(stats::kAlphas));
+  vector("es", A, [](auto& x, hsize_t q) {
+    return x.es[q];
+  }).set_attr("alphas", std::span<const double>(stats::kAlphas));
   auto ci = vector("q95_ci", 2, [](auto& x, hsize_t q) { return x.q95_ci[q]; });
   ci.set_attr("level", stats::kCiLevel);
   ci.set_attr("meaning", std::string_view("distribution-free 95% CI of the 95% quantile"));
   std::vector<double> periods(stats::kReturnPeriods.begin(), stats::kReturnPeriods.end());
-  auto rp = vector("return_period_loss", R, [](auto& x, hsize_t q) { return x.return_period_loss[q]; });
+  auto rp =
+      vector("return_period_loss", R, [](auto& x, hsize_t q) { return x.return_period_loss[q]; });
   rp.set_attr("periods", std::span<const double>(periods));
   rp.set_attr("note", std::string_view("NaN where the number of paths is below the return period "
                                        "(never extrapolated)"));
-  vector("p_exceed", X, [](auto& x, hsize_t q) { return x.p_exceed[q]; })
-      .set_attr("thresholds", std::span<const double>(thresholds));
+  vector("p_exceed", X, [](auto& x, hsize_t q) {
+    return x.p_exceed[q];
+  }).set_attr("thresholds", std::span<const double>(thresholds));
 }
 
 }  // namespace

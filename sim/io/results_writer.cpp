@@ -129,8 +129,8 @@ void ResultsWriter::create_models() {
     }
     residual_.push_back(
         g.create_dataset<double>("icb_residual", {Y, K}, {1, std::min(B, K)}, deflate));
-    breaches_.push_back(g.create_dataset<std::int32_t>("breaches", {Y, K, X},
-                                                       {1, std::min(B, K), X}, deflate));
+    breaches_.push_back(
+        g.create_dataset<std::int32_t>("breaches", {Y, K, X}, {1, std::min(B, K), X}, deflate));
     breaches_.back().set_attr("thresholds", std::span<const double>(sc.outputs.thresholds));
   }
   // Driver spend is centred on its exact expectation before summing x_d * V, so that the sums
@@ -149,7 +149,8 @@ void ResultsWriter::create_models() {
       for (std::size_t i = 0; i < P; ++i)
         for (std::size_t t = 0; t < T; ++t) {
           const std::size_t y = model_.calendar().year_of(static_cast<int>(t));
-          centre[(y * level.size() + level.of_practice[i]) * D + d] += model_.expected()[d][i * T + t];
+          centre[(y * level.size() + level.of_practice[i]) * D + d] +=
+              model_.expected()[d][i * T + t];
         }
     centre_x_.push_back(std::move(centre));
   }

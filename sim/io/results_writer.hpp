@@ -40,12 +40,13 @@ class ResultsWriter : public BlockConsumer {
   const Model& model_;
   RunInfo info_;
   h5::File file_;
-  std::vector<std::optional<h5::Dataset>> gross_;     // per level
-  std::vector<std::optional<h5::Dataset>> retained_;  // per model (none when no terms)
-  std::vector<h5::Dataset> residual_, breaches_;  // per model
-  std::vector<h5::Dataset> national_;     // per series
+  std::vector<std::optional<h5::Dataset>> gross_;         // per level
+  std::vector<std::optional<h5::Dataset>> retained_;      // per model (none when no terms)
+  std::vector<h5::Dataset> residual_, breaches_;          // per model
+  std::vector<h5::Dataset> national_;                     // per series
   std::vector<std::optional<h5::Dataset>> trajectories_;  // per level (none if large)
-  // Attribution sums per level: [y][holder][driver] of x_d and x_d * V, and V's moments [y][holder].
+  // Attribution sums per level: [y][holder][driver] of x_d and x_d * V, and V's moments
+  // [y][holder].
   std::vector<std::vector<double>> sum_x_, sum_xv_, centre_x_;
   std::vector<std::vector<stats::Moments>> gross_moments_;
 };

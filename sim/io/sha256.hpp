@@ -1,4 +1,5 @@
-// SHA-256 (FIPS 180-4) of a text, as lowercase hex: identifies the exact scenario of a results file.
+// SHA-256 (FIPS 180-4) of a text, as lowercase hex: identifies the exact scenario of a results
+// file.
 #pragma once
 
 #include <string>

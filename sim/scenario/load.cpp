@@ -18,7 +18,8 @@ YAML::Node parse_yaml(const std::string& text, const std::string& file) {
   try {
     YAML::Node root = YAML::Load(text);
     if (!root || root.IsNull())
-      throw InputError({file, 1, 1}, "", "the scenario is empty", "a YAML mapping of scenario keys");
+      throw InputError({file, 1, 1}, "", "the scenario is empty",
+                       "a YAML mapping of scenario keys");
     return root;
   } catch (const YAML::ParserException& e) {
     throw InputError({file, e.mark.line + 1, e.mark.column + 1}, "", "YAML syntax error: " + e.msg,
@@ -88,7 +89,8 @@ void read_drivers(ParamNode& top, Scenario& sc) {
   YAML::Node list = top.raw("drivers");
   const std::string base = "drivers";
   if (!list || !list.IsSequence() || list.size() == 0)
-    top.fail(list ? "drivers" : "", list ? "not a non-empty list" : "missing required key 'drivers'",
+    top.fail(list ? "drivers" : "",
+             list ? "not a non-empty list" : "missing required key 'drivers'",
              "a list of drivers, each with a 'type'");
   const Calendar cal = sc.calendar();
   std::set<std::string> names;
@@ -102,9 +104,10 @@ void read_drivers(ParamNode& top, Scenario& sc) {
       auto guess = did_you_mean(type, types);
       std::string known;
       for (const auto& t : types) known += (known.empty() ? "" : ", ") + t;
-      item.fail("type", "unknown driver type '" + type + "'" +
-                            (guess ? " (did you mean '" + *guess + "'?)" : ""),
-                "one of " + known);
+      item.fail(
+          "type",
+          "unknown driver type '" + type + "'" + (guess ? " (did you mean '" + *guess + "'?)" : ""),
+          "one of " + known);
     }
     Driver::Header header{type, item.text("name", "driver name", type),
                           item.text("source", "source of the parameters", "")};

@@ -88,8 +88,9 @@ ParamNode::ParamNode(YAML::Node node, std::string file, std::string key_path,
       key_path_(std::move(key_path)),
       log_(std::move(log)) {
   if (!node_.IsMap()) {
-    throw InputError(rxstress::location_of(node_, file_), key_path_.empty() ? "(top level)" : key_path_,
-                     "found " + shown(node_), "a mapping of keys to values");
+    throw InputError(rxstress::location_of(node_, file_),
+                     key_path_.empty() ? "(top level)" : key_path_, "found " + shown(node_),
+                     "a mapping of keys to values");
   }
 }
 
@@ -108,8 +109,7 @@ std::string ParamNode::path_of(std::string_view key) const {
 
 void ParamNode::fail(std::string_view key, std::string problem, std::string expected) const {
   throw InputError(key.empty() ? location() : location_of(key),
-                   key.empty() ? key_path_ : path_of(key), std::move(problem),
-                   std::move(expected));
+                   key.empty() ? key_path_ : path_of(key), std::move(problem), std::move(expected));
 }
 
 YAML::Node ParamNode::value_of(std::string_view key) const {
@@ -130,8 +130,9 @@ double ParamNode::number(std::string_view key, Range range, std::string_view uni
   YAML::Node v = value_of(key);
   double x = 0.0;
   if (!v) {
-    if (!fallback) fail("", fmt::format("missing required key '{}' ({})", key, meaning),
-                        range.describe() + (unit.empty() ? "" : fmt::format(" ({})", unit)));
+    if (!fallback)
+      fail("", fmt::format("missing required key '{}' ({})", key, meaning),
+           range.describe() + (unit.empty() ? "" : fmt::format(" ({})", unit)));
     x = *fallback;
   } else {
     if (!v.IsScalar()) fail(key, "found " + shown(v), range.describe());
@@ -140,9 +141,11 @@ double ParamNode::number(std::string_view key, Range range, std::string_view uni
     } catch (const YAML::Exception&) {
       fail(key, "found " + shown(v), range.describe());
     }
-    if (!std::isfinite(x)) fail(key, "found " + shown(v) + ", which is not finite", range.describe());
-    if (!range.contains(x)) fail(key, fmt::format("{} is out of range", format_number(x)),
-                                 range.describe() + (unit.empty() ? "" : fmt::format(" ({})", unit)));
+    if (!std::isfinite(x))
+      fail(key, "found " + shown(v) + ", which is not finite", range.describe());
+    if (!range.contains(x))
+      fail(key, fmt::format("{} is out of range", format_number(x)),
+           range.describe() + (unit.empty() ? "" : fmt::format(" ({})", unit)));
   }
   record(key, format_number(x), unit, meaning, !v);
   return x;
@@ -201,8 +204,8 @@ std::vector<double> ParamNode::numbers(std::string_view key, Range range, std::s
         }
       }
       if (!ok || !std::isfinite(x) || !range.contains(x))
-        throw InputError(rxstress::location_of(item, file_), item_path,
-                         "found " + shown(item), range.describe());
+        throw InputError(rxstress::location_of(item, file_), item_path, "found " + shown(item),
+                         range.describe());
       xs.push_back(x);
     }
   }
@@ -254,8 +257,8 @@ std::vector<std::string> ParamNode::texts(std::string_view key, std::string_view
   YAML::Node v = value_of(key);
   std::vector<std::string> out;
   if (!v) {
-    if (!fallback) fail("", fmt::format("missing required key '{}' ({})", key, meaning),
-                        "a list of names");
+    if (!fallback)
+      fail("", fmt::format("missing required key '{}' ({})", key, meaning), "a list of names");
     out = *fallback;
   } else {
     if (!v.IsSequence()) fail(key, "found " + shown(v), "a list of names");
@@ -290,10 +293,10 @@ void ParamNode::finish() const {
     const std::string key = item.first.Scalar();
     if (read_.count(key)) continue;
     auto guess = did_you_mean(key, known);
-    throw InputError(rxstress::location_of(item.first, file_), path_of(key),
-                     "unknown key '" + key + "'" +
-                         (guess ? " (did you mean '" + *guess + "'?)" : ""),
-                     "one of " + join(known, ", "));
+    throw InputError(
+        rxstress::location_of(item.first, file_), path_of(key),
+        "unknown key '" + key + "'" + (guess ? " (did you mean '" + *guess + "'?)" : ""),
+        "one of " + join(known, ", "));
   }
 }
 

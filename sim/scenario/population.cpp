@@ -15,15 +15,16 @@ namespace {
 
 // Checks every practice, whichever way the table was given.
 void check_practices(const Population& pop, const SourceLocation& where, const std::string& path) {
-  if (pop.size() == 0) throw InputError(where, path, "the population is empty", "at least one practice");
+  if (pop.size() == 0)
+    throw InputError(where, path, "the population is empty", "at least one practice");
   std::unordered_map<std::string, std::size_t> seen;
   for (std::size_t i = 0; i < pop.size(); ++i) {
     auto [it, fresh] = seen.emplace(pop.id[i], i);
     if (!fresh)
-      throw InputError(where, fmt::format("{}[{}].id", path, i),
-                       fmt::format("duplicate practice id '{}' (also practice {})", pop.id[i],
-                                   it->second),
-                       "unique practice ids");
+      throw InputError(
+          where, fmt::format("{}[{}].id", path, i),
+          fmt::format("duplicate practice id '{}' (also practice {})", pop.id[i], it->second),
+          "unique practice ids");
   }
 }
 
@@ -39,7 +40,8 @@ Population inline_practices(ParamNode& block) {
     const std::string id = p.text("id", "practice code");
     const std::string name = p.text("name", "practice name", id);
     const double n = p.number("list_size", Range::positive(), "patients", "registered patients");
-    const double b = p.number("annual_spend", Range::non_negative(), "GBP/year", "prescribing spend");
+    const double b =
+        p.number("annual_spend", Range::non_negative(), "GBP/year", "prescribing spend");
     const double g = p.number("generic_share", Range::fraction(), "fraction", "generic share");
     const std::string nb = p.text("neighbourhood", "neighbourhood (PCN)");
     const std::string pr = p.text("provider", "provider");
@@ -55,9 +57,10 @@ Population synthetic_practices(ParamNode block) {
   const auto count = block.integer("practices", 1, 100000, "practices", "number of practices");
   ParamNode size = block.child("list_size");
   const double median = size.number("median", Range::positive(), "patients", "median list size");
-  const double sigma = size.number("sigma_log", Range::non_negative(), "log-scale",
-                                   "sd of log list size");
-  const double smallest = size.number("min", Range::positive(), "patients", "smallest list", 1000.0);
+  const double sigma =
+      size.number("sigma_log", Range::non_negative(), "log-scale", "sd of log list size");
+  const double smallest =
+      size.number("min", Range::positive(), "patients", "smallest list", 1000.0);
   size.finish();
   ParamNode spend = block.child("spend_per_patient");
   const double spend_mean = spend.number("mean", Range::positive(), "GBP/patient/year", "mean");
@@ -91,8 +94,8 @@ double Population::total_list_size() const {
   return std::accumulate(list_size.begin(), list_size.end(), 0.0);
 }
 
-void Population::add(std::string id_, std::string name_, double list, double spend,
-                     double generic, std::string neighbourhood_, std::string provider_) {
+void Population::add(std::string id_, std::string name_, double list, double spend, double generic,
+                     std::string neighbourhood_, std::string provider_) {
   id.push_back(std::move(id_));
   name.push_back(std::move(name_));
   list_size.push_back(list);

@@ -76,8 +76,9 @@ Population read_population_csv(const std::string& path) {
   for (std::size_t c = 0; c < kColumns.size(); ++c) {
     auto it = where.find(kColumns[c]);
     if (it == where.end())
-      throw InputError({path, 1, 1}, kColumns[c], "missing column '" + kColumns[c] + "'",
-                       "columns id,name,list_size,annual_spend,generic_share,neighbourhood,provider");
+      throw InputError(
+          {path, 1, 1}, kColumns[c], "missing column '" + kColumns[c] + "'",
+          "columns id,name,list_size,annual_spend,generic_share,neighbourhood,provider");
     col[c] = it->second;
   }
   Population pop;
@@ -90,12 +91,12 @@ Population read_population_csv(const std::string& path) {
       throw InputError({path, row, static_cast<int>(line.size()) + 1}, "",
                        fmt::format("{} fields", f.size()),
                        fmt::format("{} fields as in the header", header.size()));
-    const double n = parse_number(f[col[2]], path, row, "list_size", 1.0, 1e9,
-                                  "a positive number of patients");
+    const double n =
+        parse_number(f[col[2]], path, row, "list_size", 1.0, 1e9, "a positive number of patients");
     const double b = parse_number(f[col[3]], path, row, "annual_spend", 0.0, 1e13,
                                   "a non-negative spend in GBP/year");
-    const double g = parse_number(f[col[4]], path, row, "generic_share", 0.0, 1.0,
-                                  "a fraction in [0, 1]");
+    const double g =
+        parse_number(f[col[4]], path, row, "generic_share", 0.0, 1.0, "a fraction in [0, 1]");
     if (f[col[0]].text.empty())
       throw InputError({path, row, f[col[0]].column}, "id", "empty practice id", "a practice code");
     pop.add(f[col[0]].text, f[col[1]].text, n, b, g, f[col[5]].text, f[col[6]].text);

@@ -35,8 +35,9 @@ Terms read_terms(ParamNode terms, const Scenario& sc) {
                       "cap on the holder's retained overspend", 1e300);
     c->finish();
     if (k.cap < k.upper)
-      c->fail("cap", fmt::format("cap {} is below upper {}: the corridor could never be reached",
-                                 k.cap, k.upper),
+      c->fail("cap",
+              fmt::format("cap {} is below upper {}: the corridor could never be reached", k.cap,
+                          k.upper),
               "cap >= upper");
     out.corridor = k;
   }
@@ -44,8 +45,8 @@ Terms read_terms(ParamNode terms, const Scenario& sc) {
     Pool p;
     p.contribution = c->number("contribution", Range::between(0.0, 1.0), "fraction of budget",
                                "each holder's payment into the mutual pool");
-    p.returned = c->choice("leftover", {"returned", "kept"},
-                           "what happens to an unspent pool", "returned") == "returned";
+    p.returned = c->choice("leftover", {"returned", "kept"}, "what happens to an unspent pool",
+                           "returned") == "returned";
     c->finish();
     out.pool = p;
   }
@@ -57,10 +58,14 @@ Terms read_terms(ParamNode terms, const Scenario& sc) {
 
 const char* level_name(HolderLevel level) {
   switch (level) {
-    case HolderLevel::icb: return "icb";
-    case HolderLevel::provider: return "provider";
-    case HolderLevel::neighbourhood: return "neighbourhood";
-    case HolderLevel::practice: return "practice";
+    case HolderLevel::icb:
+      return "icb";
+    case HolderLevel::provider:
+      return "provider";
+    case HolderLevel::neighbourhood:
+      return "neighbourhood";
+    case HolderLevel::practice:
+      return "practice";
   }
   return "?";
 }
@@ -69,10 +74,10 @@ std::string Terms::text() const {
   std::string out;
   if (carve_out) out += fmt::format("carve_out: threshold={}; ", carve_out->threshold);
   if (corridor)
-    out += fmt::format("corridor: lower={} upper={} share_over={} share_under={} cap={}; ",
-                       corridor->lower, corridor->upper, corridor->share_over,
-                       corridor->share_under, corridor->cap >= 1e299 ? "none"
-                                                                      : fmt::format("{}", corridor->cap));
+    out +=
+        fmt::format("corridor: lower={} upper={} share_over={} share_under={} cap={}; ",
+                    corridor->lower, corridor->upper, corridor->share_over, corridor->share_under,
+                    corridor->cap >= 1e299 ? "none" : fmt::format("{}", corridor->cap));
   if (pool)
     out += fmt::format("pool: contribution={} leftover={}; ", pool->contribution,
                        pool->returned ? "returned" : "kept");
@@ -97,8 +102,9 @@ BudgetSpec read_budget(ParamNode& top, const Scenario& sc) {
   for (std::size_t i = 0; i < b.funded.size(); ++i)
     if (!names_driver(sc, b.funded[i])) {
       auto guess = did_you_mean(b.funded[i], all);
-      block->fail("funded", "'" + b.funded[i] + "' is not a driver of this scenario" +
-                                (guess ? " (did you mean '" + *guess + "'?)" : ""),
+      block->fail("funded",
+                  "'" + b.funded[i] + "' is not a driver of this scenario" +
+                      (guess ? " (did you mean '" + *guess + "'?)" : ""),
                   "driver names or types from 'drivers'");
     }
   b.uplift = block->number("uplift", Range::between(-0.5, 1.0), "fraction",
@@ -138,9 +144,9 @@ Outputs read_outputs(ParamNode& top) {
   Outputs o;
   auto block = top.optional_child("outputs");
   if (!block) return o;
-  o.thresholds = block->numbers("thresholds", Range::between(-1.0, 10.0), 1, 32,
-                                "fraction of budget", "overspend thresholds for exceedance",
-                                o.thresholds);
+  o.thresholds =
+      block->numbers("thresholds", Range::between(-1.0, 10.0), 1, 32, "fraction of budget",
+                     "overspend thresholds for exceedance", o.thresholds);
   if (!std::is_sorted(o.thresholds.begin(), o.thresholds.end()))
     block->fail("thresholds", "thresholds are not in increasing order", "increasing fractions");
   o.trajectories = block->integer("trajectories", 0, 100000, "paths",
