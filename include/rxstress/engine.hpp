@@ -28,7 +28,8 @@ struct Block {
   int trajectory_count = 0;  // the block's first paths that are trajectory paths
   std::vector<Level> levels;
   std::vector<Outcome> models;
-  std::vector<double> national;  // [path][national width]
+  std::vector<double> national;             // [path][national width]
+  std::vector<std::vector<double>> detail;  // per detail driver: [y][path][practice], GBP
 
   // The outcome a model's holders keep (gross when the model has no terms).
   const std::vector<double>& outcome(const Model& model, std::size_t m) const {

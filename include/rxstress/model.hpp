@@ -51,6 +51,8 @@ class Model {
   std::size_t national_width() const { return national_width_; }  // doubles per path
   std::size_t national_offset(std::size_t driver) const { return national_offset_[driver]; }
   bool needs_patients() const;  // some model has a carve-out
+  // Drivers whose practice-level annual spend is written (outputs.driver_detail).
+  const std::vector<std::size_t>& detail_drivers() const { return detail_drivers_; }
 
  private:
   void build_levels();
@@ -65,6 +67,7 @@ class Model {
   std::vector<NationalSeries> national_;
   std::vector<std::size_t> national_offset_;
   std::size_t national_width_ = 0;
+  std::vector<std::size_t> detail_drivers_;
 };
 
 }  // namespace rxstress

@@ -44,16 +44,22 @@ struct DelegationModel {
 };
 
 struct BudgetSpec {
-  enum class Method { expected, historic };
+  enum class Method { expected, historic, file, capitation };
   Method method = Method::expected;
   std::vector<std::string> funded;  // driver names or types funded at expectation
   double uplift = 0.0;              // fraction added to the budget
+  std::string column;               // file: the budget column; capitation: the weight column
+  double total = 0.0;               // capitation: GBP/year shared by the practices
+  // file and capitation: each practice's annual budget before the uplift, GBP/year (a settlement
+  // year of m months gets m/12 of it).
+  std::vector<double> annual;
 };
 
 struct Outputs {
   std::vector<double> thresholds{0.0, 0.01, 0.02, 0.05, 0.10};  // fractions of budget
   std::int64_t trajectories = 200;                              // paths whose monthly spend is kept
-  int compression = 1;  // deflate level of path datasets (0 = none)
+  int compression = 1;                     // deflate level of path datasets (0 = none)
+  std::vector<std::string> driver_detail;  // drivers whose practice-level annual spend is written
 };
 
 struct Scenario {

@@ -1,14 +1,60 @@
-// `rxstress summary`: the headline of a results file (per-holder tables come with issue 3).
+// `rxstress summary`: the headline, one model's holders (--model), or one holder (--holder).
+#include <fmt/format.h>
+
+#include <algorithm>
+
 #include "app/headline.hpp"
 #include "rxstress/app.hpp"
 #include "rxstress/error.hpp"
 
 namespace rxstress {
+namespace {
+
+void print_holder(const h5::File& f, const SummaryRequest& r, std::ostream& out) {
+  bool found = false;
+  for (const auto& name : model_names(f)) {
+    if (!r.model.empty() && name != r.model) continue;
+    const ModelResults m = read_model(f, name);
+    const std::size_t h = m.holder_index(r.holder);
+    if (h == m.H) continue;
+    found = true;
+    for (std::size_t y = 0; y < m.Y; ++y) {
+      holder_detail_table(m, h, y).print(out, r.format);
+      if (r.format == "table") {
+        out << "\n";
+        convergence_table(m, h, y).print(out, r.format);
+        out << "\n";
+      }
+    }
+  }
+  if (!found)
+    throw InputError(
+        {r.results, 0, 0}, "--holder",
+        "no holder '" + r.holder + "'" + (r.model.empty() ? "" : " in model '" + r.model + "'"),
+        "a holder id from /models/<name>/holders");
+}
+
+}  // namespace
 
 int summary_command(const SummaryRequest& r, std::ostream& out, std::ostream& err) {
   try {
-    print_headline(r.results, out);
+    if (!r.holder.empty()) {
+      print_holder(open_results(r.results), r, out);
+    } else if (!r.model.empty()) {
+      const h5::File f = open_results(r.results);
+      const auto names = model_names(f);
+      if (std::find(names.begin(), names.end(), r.model) == names.end())
+        throw InputError({r.results, 0, 0}, "--model", "no model '" + r.model + "'",
+                         "one of the file's models");
+      const ModelResults m = read_model(f, r.model);
+      for (std::size_t y = 0; y < m.Y; ++y) holders_table(m, y).print(out, r.format);
+    } else {
+      print_headline(r.results, out, r.format);
+    }
     return 0;
+  } catch (const InputError& e) {
+    err << "rxstress: " << e.what() << "\n";
+    return 2;
   } catch (const std::exception& e) {
     err << "rxstress: " << e.what() << "\n";
     return 1;

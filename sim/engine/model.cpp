@@ -44,6 +44,9 @@ Model::Model(const Scenario& scenario)
       national_width_ += s.monthly ? T : 1;
     }
   }
+  for (const auto& name : sc_.outputs.driver_detail)
+    for (std::size_t d = 0; d < drivers(); ++d)
+      if (sc_.drivers[d]->name() == name) detail_drivers_.push_back(d);
   build_levels();
   build_budgets();
 }
@@ -69,9 +72,15 @@ void Model::build_budgets() {
       if (is_funded(sc_.budget, *sc_.drivers[d]))
         for (std::size_t j = 0; j < P * T; ++j) monthly_budget_[j] += margin * expected_[d][j];
   } else {
+    // historic: last year's spend; file and capitation: the annual budget resolved on loading.
+    // Either way a twelfth a month, so a settlement year of m months gets m/12 of it.
+    const std::vector<double>& annual = sc_.budget.method == BudgetSpec::Method::historic
+                                            ? sc_.population.annual_spend
+                                            : sc_.budget.annual;
+    if (annual.size() != P)
+      throw RunError("budget: an annual budget for each of the scenario's practices is missing");
     for (std::size_t i = 0; i < P; ++i)
-      for (std::size_t t = 0; t < T; ++t)
-        monthly_budget_[i * T + t] = margin * sc_.population.annual_spend[i] / 12.0;
+      for (std::size_t t = 0; t < T; ++t) monthly_budget_[i * T + t] = margin * annual[i] / 12.0;
   }
   practice_budget_.assign(P * Y, 0.0);
   for (std::size_t i = 0; i < P; ++i)

@@ -127,6 +127,18 @@ void size_block(const Model& model, std::int64_t first, int count, Block& block)
     block.models[m].breaches.resize(Y * count * sc.outputs.thresholds.size());
   }
   block.national.resize(count * model.national_width());
+  block.detail.resize(model.detail_drivers().size());
+  for (auto& d : block.detail) d.resize(Y * count * model.practices());
+}
+
+// Copies the practice-level annual spend of the detail drivers, for slot j.
+void keep_detail(const Model& model, const PathWork& w, int j, int b, Block& block) {
+  const std::size_t P = model.practices(), Y = model.years();
+  for (std::size_t q = 0; q < model.detail_drivers().size(); ++q) {
+    const double* annual = w.annual.data() + model.detail_drivers()[q] * P * Y;
+    for (std::size_t y = 0; y < Y; ++y)
+      for (std::size_t i = 0; i < P; ++i) block.detail[q][(y * b + j) * P + i] = annual[i * Y + y];
+  }
 }
 
 }  // namespace
@@ -140,6 +152,7 @@ void simulate_block(const Model& model, std::int64_t first, int count, Block& bl
     simulate_drivers(model, first + j, j < block.trajectory_count, national, work);
     aggregate_levels(model, work, j, count, block);
     settle_models(model, work, j, count, block);
+    keep_detail(model, work, j, count, block);
   }
 }
 

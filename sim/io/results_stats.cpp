@@ -2,6 +2,8 @@
 // read back from the file holder by holder, so memory is bounded by one batch of columns.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 
@@ -56,7 +58,49 @@ void write_summaries(h5::Group& g, const std::vector<stats::HolderSummary>& s, h
   }).set_attr("thresholds", std::span<const double>(thresholds));
 }
 
+void write_convergence(h5::Group& st, const std::vector<Convergence>& c, hsize_t Y, hsize_t H) {
+  h5::Group g = st.create_group("convergence");
+  const hsize_t S = Convergence::kSteps;
+  g.write<double>("paths", std::span<const double>(c[0].paths), {S});
+  auto put = [&](const char* name, std::array<double, Convergence::kSteps> Convergence::*field) {
+    std::vector<double> v(Y * H * S);
+    for (hsize_t j = 0; j < Y * H; ++j)
+      for (hsize_t s = 0; s < S; ++s) v[j * S + s] = (c[j].*field)[s];
+    g.write<double>(name, v, {Y, H, S});
+  };
+  put("mean", &Convergence::mean);
+  put("se_mean", &Convergence::se_mean);
+  put("q95", &Convergence::q95);
+  put("se_q95", &Convergence::se_q95);
+  g.set_attr("meaning", std::string_view("mean and 95% quantile of the outcome, with standard "
+                                         "errors, over the first K/8, K/4, K/2 and K paths"));
+}
+
 }  // namespace
+
+Convergence convergence(std::span<const double> outcomes) {
+  Convergence c;
+  const std::size_t K = outcomes.size();
+  std::vector<double> part;
+  for (std::size_t s = 0; s < Convergence::kSteps; ++s) {
+    const std::size_t n = std::max<std::size_t>(1, K >> (Convergence::kSteps - 1 - s));
+    part.assign(outcomes.begin(), outcomes.begin() + n);
+    double mean = 0.0;
+    for (double x : part) mean += x;
+    mean /= n;
+    double ss = 0.0;
+    for (double x : part) ss += (x - mean) * (x - mean);
+    std::sort(part.begin(), part.end());
+    const auto [lo, hi] = stats::quantile_ci_indices(n, 0.95, 0.95);
+    c.paths[s] = static_cast<double>(n);
+    c.mean[s] = mean;
+    c.se_mean[s] = n > 1 ? std::sqrt(ss / (n - 1) / n) : std::nan("");
+    c.q95[s] = stats::quantile_sorted(part, 0.95);
+    // The distribution-free 95 % interval spans about 2 x 1.96 standard errors.
+    c.se_q95[s] = (part[hi] - part[lo]) / (2.0 * 1.959964);
+  }
+  return c;
+}
 
 LevelStats summarise_dataset(const h5::Dataset& outcomes, const std::vector<double>& budget,
                              const std::vector<double>& thresholds) {
@@ -65,6 +109,7 @@ LevelStats summarise_dataset(const h5::Dataset& outcomes, const std::vector<doub
   const hsize_t batch = std::clamp<hsize_t>(kBatchBytes / (8 * K), 1, H);
   LevelStats out;
   out.holders.resize(Y * H);
+  out.convergence.resize(Y * H);
   std::vector<double> slab(K * batch), column(K);
   for (hsize_t y = 0; y < Y; ++y)
     for (hsize_t h0 = 0; h0 < H; h0 += batch) {
@@ -78,11 +123,51 @@ LevelStats summarise_dataset(const h5::Dataset& outcomes, const std::vector<doub
       }
       for (hsize_t h = 0; h < n; ++h) {
         for (hsize_t k = 0; k < K; ++k) column[k] = slab[k * n + h];
+        out.convergence[y * H + h0 + h] = convergence(column);
         stats::summarise_into(column, budget[y * H + h0 + h], thresholds,
                               out.holders[y * H + h0 + h]);
       }
     }
   return out;
+}
+
+// Each driver's share of ES_95 of the gross variance: its mean contribution over the paths in the
+// 5 % tail of gross, divided by the tail mean (the shares sum to 1).
+void ResultsWriter::write_es_attribution(h5::Group& st, std::size_t l) {
+  const hsize_t Y = model_.years(), K = model_.scenario().paths, D = model_.drivers();
+  const hsize_t H = model_.levels()[l].size();
+  const hsize_t batch = std::clamp<hsize_t>(kBatchBytes / (8 * K * (D + 1)), 1, H);
+  const std::size_t m = stats::tail_count(0.95, K);
+  std::vector<double> gross(K * batch), parts(K * batch * D), share(Y * H * D);
+  std::vector<std::size_t> order(K);
+  for (hsize_t y = 0; y < Y; ++y)
+    for (hsize_t h0 = 0; h0 < H; h0 += batch) {
+      const hsize_t n = std::min(batch, H - h0);
+      const hsize_t goff[] = {y, 0, h0}, gcnt[] = {1, K, n};
+      gross_[l]->read_slab<double>(goff, gcnt, gross.data());
+      const hsize_t doff[] = {y, 0, h0, 0}, dcnt[] = {1, K, n, D};
+      by_driver_[l]->read_slab<double>(doff, dcnt, parts.data());
+      for (hsize_t h = 0; h < n; ++h) {
+        // The m largest gross outcomes; ties broken by path index so the set is deterministic.
+        for (std::size_t k = 0; k < K; ++k) order[k] = k;
+        auto larger = [&](std::size_t a, std::size_t b) {
+          const double va = gross[a * n + h], vb = gross[b * n + h];
+          return va > vb || (va == vb && a < b);
+        };
+        std::nth_element(order.begin(), order.begin() + (m - 1), order.end(), larger);
+        double tail = 0.0;
+        std::vector<double> by(D, 0.0);
+        for (std::size_t r = 0; r < m; ++r) {
+          tail += gross[order[r] * n + h];
+          for (hsize_t d = 0; d < D; ++d) by[d] += parts[(order[r] * n + h) * D + d];
+        }
+        for (hsize_t d = 0; d < D; ++d) share[(y * H + h0 + h) * D + d] = by[d] / tail;
+      }
+    }
+  st.write<double>("es95_attribution", share, {Y, H, D});
+  std::vector<std::string> names;
+  for (const auto& d : model_.scenario().drivers) names.push_back(d->name());
+  st.open_dataset("es95_attribution").set_attr("drivers", std::span<const std::string>(names));
 }
 
 void ResultsWriter::write_statistics() {
@@ -98,8 +183,10 @@ void ResultsWriter::write_statistics() {
     h5::Group g = file_.open_group("models/" + sc.delegation[m].name);
     h5::Group st = g.create_group("stats");
     const h5::Dataset outcome = g.open_dataset("outcome");
-    write_summaries(st, summarise_dataset(outcome, map.budget, thresholds).holders, Y, H,
-                    thresholds);
+    const LevelStats level_stats = summarise_dataset(outcome, map.budget, thresholds);
+    write_summaries(st, level_stats.holders, Y, H, thresholds);
+    write_convergence(st, level_stats.convergence, Y, H);
+    if (by_driver_[l]) write_es_attribution(st, l);
     // The ICB residual, against the total budget of the year.
     std::vector<double> total(Y, 0.0);
     for (hsize_t y = 0; y < Y; ++y)

@@ -23,6 +23,7 @@ ResultsWriter::ResultsWriter(const Model& model, const std::string& path, RunInf
   create_models();
   create_national();
   create_trajectories();
+  create_driver_detail();
 }
 
 void ResultsWriter::write_header() {
@@ -101,6 +102,7 @@ void ResultsWriter::create_models() {
   const hsize_t X = sc.outputs.thresholds.size();
   std::vector<std::string> level_home(model_.levels().size());  // model holding a level's gross
   gross_.resize(model_.levels().size());
+  by_driver_.resize(model_.levels().size());
   for (std::size_t m = 0; m < sc.delegation.size(); ++m) {
     const DelegationModel& dm = sc.delegation[m];
     const std::size_t l = model_.level_of_model(m);
@@ -116,9 +118,19 @@ void ResultsWriter::create_models() {
     if (level_home[l].empty()) {
       gross_[l] = g.create_dataset<double>("gross", {Y, K, H}, path_chunk(Y, B, K, H), deflate);
       gross_[l]->set_attr("unit", std::string_view("GBP"));
-      level_home[l] = "/models/" + dm.name + "/gross";
+      level_home[l] = "/models/" + dm.name;
+      if (H <= kMaxAttributedHolders) {
+        const hsize_t D = model_.drivers();
+        by_driver_[l] =
+            g.create_dataset<double>("gross_by_driver", {Y, K, H, D},
+                                     {1, std::min(B, K), std::min<hsize_t>(H, 64), D}, deflate);
+        by_driver_[l]->set_attr("meaning",
+                                std::string_view("each driver's spend minus the budget allocated "
+                                                 "to it; sums over drivers to gross"));
+      }
     } else {
-      g.hard_link(level_home[l], "gross");
+      g.hard_link(level_home[l] + "/gross", "gross");
+      if (by_driver_[l]) g.hard_link(level_home[l] + "/gross_by_driver", "gross_by_driver");
     }
     if (dm.terms.any()) {
       retained_.push_back(
@@ -154,6 +166,7 @@ void ResultsWriter::create_models() {
         }
     centre_x_.push_back(std::move(centre));
   }
+  allocate_budgets();
 }
 
 void ResultsWriter::create_national() {
@@ -226,6 +239,70 @@ void ResultsWriter::consume(const Block& block) {
     offset += width;
   }
   accumulate_attribution(block);
+  write_by_driver(block);
+  for (std::size_t q = 0; q < detail_.size(); ++q) {
+    const hsize_t P = model_.practices();
+    const hsize_t off[] = {0, first, 0}, cnt[] = {Y, b, P};
+    detail_[q].write_slab<double>(off, cnt, block.detail[q].data());
+  }
+}
+
+void ResultsWriter::create_driver_detail() {
+  const Scenario& sc = model_.scenario();
+  const hsize_t Y = model_.years(), K = sc.paths, P = model_.practices();
+  const hsize_t B = std::min<hsize_t>(info_.block_paths, K);
+  if (model_.detail_drivers().empty()) return;
+  h5::Group g = file_.create_group("drivers/detail");
+  for (std::size_t d : model_.detail_drivers()) {
+    detail_.push_back(g.create_dataset<double>(sc.drivers[d]->name(), {Y, K, P},
+                                               {1, B, std::min<hsize_t>(P, kHolderChunk)},
+                                               sc.outputs.compression));
+    detail_.back().set_attr("unit", std::string_view("GBP"));
+    detail_.back().set_attr("meaning", std::string_view("annual spend of the driver per practice"));
+  }
+}
+
+// The budget of each holder is shared among the drivers pro rata to the funded drivers'
+// expectations (with the `expected` method that is exactly (1 + uplift) x E[driver]), so that each
+// driver's contribution V_d = spend_d - budget_d sums over drivers to the gross variance.
+void ResultsWriter::allocate_budgets() {
+  const Scenario& sc = model_.scenario();
+  const std::size_t D = model_.drivers(), Y = model_.years();
+  std::vector<double> funded(D, 0.0);
+  for (std::size_t d = 0; d < D; ++d)
+    for (const auto& f : sc.budget.funded)
+      if (f == sc.drivers[d]->name() || f == sc.drivers[d]->type()) funded[d] = 1.0;
+  for (std::size_t l = 0; l < model_.levels().size(); ++l) {
+    const HolderMap& map = model_.levels()[l];
+    const std::size_t H = map.size();
+    std::vector<double> share(Y * H * D, 0.0);
+    for (std::size_t j = 0; j < Y * H; ++j) {
+      double weight = 0.0;
+      for (std::size_t d = 0; d < D; ++d) weight += funded[d] * centre_x_[l][j * D + d];
+      const double budget = map.budget[j];
+      for (std::size_t d = 0; d < D; ++d)
+        share[j * D + d] = weight != 0.0 ? budget * funded[d] * centre_x_[l][j * D + d] / weight
+                                         : (d == 0 ? budget : 0.0);
+    }
+    driver_budget_.push_back(std::move(share));
+  }
+}
+
+void ResultsWriter::write_by_driver(const Block& block) {
+  const hsize_t Y = model_.years(), b = block.count, D = model_.drivers();
+  for (std::size_t l = 0; l < by_driver_.size(); ++l) {
+    if (!by_driver_[l]) continue;
+    const hsize_t H = model_.levels()[l].size();
+    const auto& x = block.levels[l].by_driver;  // [y][path][holder][driver]
+    scratch_.resize(x.size());
+    for (hsize_t y = 0; y < Y; ++y)
+      for (hsize_t j = 0; j < b; ++j)
+        for (hsize_t hd = 0; hd < H * D; ++hd)
+          scratch_[(y * b + j) * H * D + hd] =
+              x[(y * b + j) * H * D + hd] - driver_budget_[l][y * H * D + hd];
+    const hsize_t off[] = {0, hsize_t(block.first), 0, 0}, cnt[] = {Y, b, H, D};
+    by_driver_[l]->write_slab<double>(off, cnt, scratch_.data());
+  }
 }
 
 // Streaming sums for Cov(x_d, V): sums of x_d and x_d * V per holder, V's moments per holder.

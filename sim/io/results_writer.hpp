@@ -3,6 +3,7 @@
 // computed at the end by a second pass over the file's own path outcomes.
 #pragma once
 
+#include <array>
 #include <memory>
 #include <optional>
 #include <string>
@@ -35,7 +36,11 @@ class ResultsWriter : public BlockConsumer {
   void create_national();
   void create_trajectories();
   void accumulate_attribution(const Block& block);
+  void create_driver_detail();
+  void allocate_budgets();
+  void write_by_driver(const Block& block);
   void write_statistics();
+  void write_es_attribution(h5::Group& stats, std::size_t level);
 
   const Model& model_;
   RunInfo info_;
@@ -49,11 +54,28 @@ class ResultsWriter : public BlockConsumer {
   // [y][holder].
   std::vector<std::vector<double>> sum_x_, sum_xv_, centre_x_;
   std::vector<std::vector<stats::Moments>> gross_moments_;
+  // Small levels (<= 1000 holders): each driver's contribution to gross, [Y, K, H, D], and the
+  // budget allocated to each driver [y][holder][driver] so that the contributions sum to gross.
+  std::vector<std::optional<h5::Dataset>> by_driver_;
+  std::vector<std::vector<double>> driver_budget_;
+  std::vector<h5::Dataset> detail_;  // per outputs.driver_detail driver: [Y, K, P]
+  std::vector<double> scratch_;
 };
 
+// Levels whose per-driver path values are written (and whose ES_95 is attributed).
+inline constexpr std::size_t kMaxAttributedHolders = 1000;
+
 // The statistics pass, also used by tests: summarises every holder of a [Y, K, H] dataset.
+// Mean and 95 % quantile, with standard errors, over the first K/8, K/4, K/2 and K paths.
+struct Convergence {
+  static constexpr std::size_t kSteps = 4;
+  std::array<double, kSteps> paths{}, mean{}, se_mean{}, q95{}, se_q95{};
+};
+Convergence convergence(std::span<const double> outcomes);
+
 struct LevelStats {
   std::vector<stats::HolderSummary> holders;  // [y * H + h]
+  std::vector<Convergence> convergence;       // [y * H + h]
 };
 LevelStats summarise_dataset(const h5::Dataset& outcomes, const std::vector<double>& budget,
                              const std::vector<double>& thresholds);

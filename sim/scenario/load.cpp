@@ -1,6 +1,7 @@
 // Loading a scenario: YAML text -> overrides -> validated Scenario.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -155,6 +156,11 @@ Scenario load_scenario_text(const std::string& text, const std::string& file,
   sc.budget = read_budget(top, sc);
   sc.delegation = read_delegation(top, sc);
   sc.outputs = read_outputs(top);
+  for (const auto& name : sc.outputs.driver_detail)
+    if (std::none_of(sc.drivers.begin(), sc.drivers.end(),
+                     [&](const auto& d) { return d->name() == name; }))
+      throw InputError(top.location_of("outputs"), "outputs.driver_detail",
+                       "'" + name + "' is not the name of a driver", "names from 'drivers'");
   top.finish();
   // The file's own text when nothing was overridden (it keeps the comments and sources);
   // otherwise the tree with the overrides applied, so that the text reproduces the run.

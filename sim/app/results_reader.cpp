@@ -1,0 +1,87 @@
+#include "app/results_reader.hpp"
+
+#include <cmath>
+
+#include "rxstress/error.hpp"
+
+namespace rxstress {
+namespace {
+
+std::vector<double> read_or_empty(const h5::Group& g, const std::string& name) {
+  return g.exists(name) ? g.open_dataset(name).read_all<double>() : std::vector<double>{};
+}
+
+}  // namespace
+
+h5::File open_results(const std::string& path) {
+  h5::File f = h5::File::open_read(path);
+  if (!f.has_attr("format") || f.attr_string("format") != "rxstress.results")
+    throw RunError(path + " is not an rxstress results file");
+  if (f.attr_int("format_version") != 1)
+    throw RunError(path + " has results format version " +
+                   std::to_string(f.attr_int("format_version")) +
+                   "; this rxstress reads version 1");
+  return f;
+}
+
+std::vector<std::string> model_names(const h5::File& file) {
+  return file.open_group("models").attr_strings("order");
+}
+
+ModelResults read_model(const h5::File& file, const std::string& name) {
+  const h5::Group g = file.open_group("models/" + name);
+  const h5::Group st = g.open_group("stats");
+  ModelResults r;
+  r.name = name;
+  r.level = g.attr_string("holder_level");
+  r.terms = g.attr_string("terms");
+  r.holders = g.open_dataset("holders").read_strings();
+  r.list_size = g.open_dataset("list_size").read_all<double>();
+  r.years = file.attr_strings("settlement_years");
+  r.H = r.holders.size();
+  r.Y = r.years.size();
+  r.budget = g.open_dataset("budget").read_all<double>();
+  r.mean = st.open_dataset("mean").read_all<double>();
+  r.sd = st.open_dataset("sd").read_all<double>();
+  r.se_mean = st.open_dataset("se_mean").read_all<double>();
+  r.cv = st.open_dataset("cv").read_all<double>();
+  r.quantiles = st.open_dataset("quantiles").read_all<double>();
+  r.probs = st.open_dataset("quantiles").attr_doubles("probs");
+  r.var = st.open_dataset("var").read_all<double>();
+  r.es = st.open_dataset("es").read_all<double>();
+  r.q95_ci = st.open_dataset("q95_ci").read_all<double>();
+  r.p_exceed = st.open_dataset("p_exceed").read_all<double>();
+  r.thresholds = st.open_dataset("p_exceed").attr_doubles("thresholds");
+  r.return_period_loss = st.open_dataset("return_period_loss").read_all<double>();
+  r.periods = st.open_dataset("return_period_loss").attr_doubles("periods");
+  r.attribution = st.open_dataset("attribution").read_all<double>();
+  r.drivers = st.open_dataset("attribution").attr_strings("drivers");
+  r.es95_attribution = read_or_empty(st, "es95_attribution");
+  r.breaches_mean = st.open_dataset("breaches_mean").read_all<double>();
+  const h5::Group res = st.open_group("icb_residual");
+  r.residual_mean = res.open_dataset("mean").read_all<double>();
+  r.residual_sd = res.open_dataset("sd").read_all<double>();
+  r.residual_var = res.open_dataset("var").read_all<double>();
+  r.residual_es = res.open_dataset("es").read_all<double>();
+  const h5::Group conv = st.open_group("convergence");
+  r.conv_paths = conv.open_dataset("paths").read_all<double>();
+  r.conv_mean = conv.open_dataset("mean").read_all<double>();
+  r.conv_se_mean = conv.open_dataset("se_mean").read_all<double>();
+  r.conv_q95 = conv.open_dataset("q95").read_all<double>();
+  r.conv_se_q95 = conv.open_dataset("se_q95").read_all<double>();
+  return r;
+}
+
+std::size_t ModelResults::holder_index(const std::string& id) const {
+  for (std::size_t h = 0; h < H; ++h)
+    if (holders[h] == id) return h;
+  return H;
+}
+
+int ModelResults::threshold_index(double x) const {
+  for (std::size_t i = 0; i < thresholds.size(); ++i)
+    if (std::abs(thresholds[i] - x) < 1e-12) return static_cast<int>(i);
+  return -1;
+}
+
+}  // namespace rxstress

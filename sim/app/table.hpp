@@ -1,0 +1,31 @@
+// A small table of labelled columns, printed as aligned text, CSV or JSON.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace rxstress {
+
+using Cell = std::variant<std::string, double>;
+
+struct Column {
+  std::string name;
+  int precision = 2;   // decimals in text output
+  double scale = 1.0;  // text output shows value * scale (e.g. 1e-6 for GBP m, 100 for %)
+  std::string suffix;  // e.g. "%"
+};
+
+struct Table {
+  std::string title;
+  std::vector<Column> columns;
+  std::vector<std::vector<Cell>> rows;
+
+  void print_text(std::ostream& out) const;
+  void print_csv(std::ostream& out) const;
+  void print_json(std::ostream& out) const;  // an array of objects with raw (unscaled) values
+  void print(std::ostream& out, const std::string& format) const;
+};
+
+}  // namespace rxstress
