@@ -1,0 +1,154 @@
+// Attribution and the summary report, checked against independent calculations from the file's
+// own path outcomes and against known variance shares.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <filesystem>
+#include <sstream>
+
+#include <unistd.h>
+
+#include "app/headline.hpp"
+#include "drivers/contribution.hpp"
+#include "io/results_writer.hpp"
+#include "rxstress/app.hpp"
+#include "support.hpp"
+
+using namespace rxstress;
+using namespace rxstress::testing;
+namespace fs = std::filesystem;
+
+namespace {
+
+// Runs a scenario into a results file in a fresh temporary directory.
+struct TempRun {
+  fs::path dir, file;
+  TempRun(const Scenario& sc, const std::string& name) {
+    dir = fs::temp_directory_path() / ("rxstress-test-" + name + "-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    file = dir / "results.h5";
+    const Model model(sc);
+    ResultsWriter writer(model, file.string(), {"test", "2026-01-01T00:00:00Z", 32});
+    RunOptions options;
+    options.threads = 2;
+    REQUIRE(run_paths(model, options, writer));
+    writer.finish();
+  }
+  ~TempRun() { fs::remove_all(dir); }
+};
+
+const std::string kSystemicBaseline =  // growth only: no practice noise
+    "  - type: baseline\n    growth: {mean: 0.03, sd: 0.02}\n"
+    "    noise: {sd_at_10k: 0.0, autocorrelation: 0.0}\n";
+const std::string kLocalHcp =
+    "  - type: high_cost_patients\n    rate_per_1000: 0.5\n    payment: once\n    cohort_years: 0\n"
+    "    severity: {law: gamma, mean: 20000, cv: 1.0}\n";
+
+}  // namespace
+
+TEST_CASE("attribution recovers the variance shares of independent drivers", "[reports]") {
+  const int P = 20, K = 4000;
+  const double n = 10000, B = 160 * n;
+  const auto sc = scenario(identical_practices(P, n), kSystemicBaseline + kLocalHcp, K,
+                           "delegation:\n  - {name: icb, holder: icb}\n");
+  TempRun run(sc, "attribution");
+  const auto f = h5::File::open_read(run.file.string());
+  const auto share = f.open_dataset("models/icb/stats/attribution").read_all<double>();
+  REQUIRE(share.size() == 2);
+  CHECK(share[0] + share[1] == Approx(1.0).margin(1e-9));
+  // Theory: the ICB's annual baseline is P B/12 sum_t (1+G)^((t+.5)/12) (flat seasonality);
+  // the high-cost part is compound Poisson with Var = P lambda E[C^2].
+  const double lambda = 0.5 * n / 1000, ec2 = 20000.0 * 20000.0 * 2.0;
+  const double var_hcp = P * lambda * ec2;
+  double e1 = 0, e2 = 0;
+  for (int t = 0; t < 12; ++t) {
+    const double at = (t + 0.5) / 12;
+    e1 += P * B / 12 * rxstress::expected_growth_factor(0.03, 0.02, at);
+    for (int u = 0; u < 12; ++u)
+      e2 += (P * B / 12) * (P * B / 12) *
+            rxstress::expected_growth_factor(0.03, 0.02, at + (u + 0.5) / 12);
+  }
+  const double var_base = e2 - e1 * e1;
+  const double expected_share = var_base / (var_base + var_hcp);
+  // Standard error by batch means: the share estimated on 20 batches of paths.
+  const auto by = f.open_dataset("models/icb/gross_by_driver").read_all<double>();  // [1,K,1,2]
+  std::vector<double> batch;
+  for (int b = 0; b < 20; ++b) {
+    std::vector<double> x, v;
+    for (int k = b * K / 20; k < (b + 1) * K / 20; ++k) {
+      x.push_back(by[k * 2]);
+      v.push_back(by[k * 2] + by[k * 2 + 1]);
+    }
+    const auto mx = moments(x), mv = moments(v);
+    double cov = 0;
+    for (std::size_t i = 0; i < x.size(); ++i) cov += (x[i] - mx.mean) * (v[i] - mv.mean);
+    batch.push_back(cov / (x.size() - 1) / mv.var);
+  }
+  const auto mb = moments(batch);
+  INFO("baseline share " << share[0] << " expected " << expected_share << " se " << mb.se_mean);
+  CHECK(std::abs(share[0] - expected_share) < 4 * mb.se_mean);
+  CHECK(expected_share > 0.2);  // both drivers matter, so the check has power
+  CHECK(expected_share < 0.8);
+  // The per-driver contributions sum to gross on every path.
+  const auto gross = f.open_dataset("models/icb/gross").read_all<double>();
+  for (int k = 0; k < K; k += 97)
+    CHECK(by[k * 2] + by[k * 2 + 1] == Approx(gross[k]).margin(1e-6 * std::abs(gross[k]) + 1e-3));
+  // ES95 shares sum to 1.
+  const auto es = f.open_dataset("models/icb/stats/es95_attribution").read_all<double>();
+  CHECK(es[0] + es[1] == Approx(1.0).margin(1e-9));
+}
+
+TEST_CASE("summary --model prints each holder's statistics as computed from the outcomes",
+          "[reports]") {
+  const auto sc = scenario(identical_practices(6, 7000, 3), kSystemicBaseline + kLocalHcp, 801,
+                           "delegation:\n  - {name: nb, holder: neighbourhood}\n");
+  TempRun run(sc, "summary");
+  std::ostringstream out, err;
+  SummaryRequest r{run.file.string(), "nb", "", "csv"};
+  REQUIRE(summary_command(r, out, err) == 0);
+  // Independent statistics of each holder from /models/nb/outcome.
+  const auto f = h5::File::open_read(run.file.string());
+  const auto outcome = f.open_dataset("models/nb/outcome").read_all<double>();  // [1, K, 2]
+  const auto budget = f.open_dataset("models/nb/budget").read_all<double>();
+  std::istringstream csv(out.str());
+  std::string line;
+  std::getline(csv, line);
+  CHECK(line == "holder,list_size,budget,mean,sd,cv,q50,var95,es95,var99,P>0,P>2%,P>5%");
+  for (int h = 0; h < 2; ++h) {
+    REQUIRE(std::getline(csv, line));
+    std::vector<std::string> cell;
+    std::stringstream ss(line);
+    for (std::string c; std::getline(ss, c, ',');) cell.push_back(c);
+    REQUIRE(cell.size() == 13u);
+    std::vector<double> x;
+    for (int k = 0; k < 801; ++k) x.push_back(outcome[k * 2 + h]);
+    const auto m = moments(x);
+    std::sort(x.begin(), x.end());
+    // numpy 'linear': h = (K-1) p; K = 801 makes the 95% and 50% points exact order statistics.
+    const double q95 = x[760], q50 = x[400], q99 = x[792];
+    double es = 0;
+    for (int k = 801 - 41; k < 801; ++k) es += x[k] / 41;  // ceil(0.05 * 801) = 41
+    double over2 = 0;
+    for (double v : x) over2 += v > 0.02 * budget[h];
+    CHECK(cell[0] == "N" + std::to_string(h));
+    CHECK(std::stod(cell[2]) == Approx(budget[h]).epsilon(1e-12));
+    CHECK(std::stod(cell[3]) == Approx(m.mean).epsilon(1e-9));
+    CHECK(std::stod(cell[4]) == Approx(std::sqrt(m.var)).epsilon(1e-9));
+    CHECK(std::stod(cell[6]) == Approx(q50).epsilon(1e-12));
+    CHECK(std::stod(cell[7]) == Approx(q95).epsilon(1e-12));
+    CHECK(std::stod(cell[8]) == Approx(es).epsilon(1e-9));
+    CHECK(std::stod(cell[9]) == Approx(q99).epsilon(1e-12));
+    CHECK(std::stod(cell[11]) == Approx(over2 / 801).epsilon(1e-12));
+  }
+}
+
+TEST_CASE("summary refuses what is not an rxstress results file", "[reports]") {
+  const auto dir = fs::temp_directory_path() / ("rxstress-notresults-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  { auto f = h5::File::create((dir / "other.h5").string()); }
+  std::ostringstream out, err;
+  CHECK(summary_command({(dir / "other.h5").string(), "", "", "table"}, out, err) == 1);
+  CHECK(err.str().find("not an rxstress results file") != std::string::npos);
+  fs::remove_all(dir);
+}
