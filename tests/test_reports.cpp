@@ -114,13 +114,15 @@ TEST_CASE("summary --model prints each holder's statistics as computed from the 
   std::istringstream csv(out.str());
   std::string line;
   std::getline(csv, line);
-  CHECK(line == "holder,list_size,budget,mean,sd,cv,q50,var95,es95,var99,P>0,P>2%,P>5%");
+  CHECK(line == "year,holder,list_size,budget,mean,sd,cv,q50,var95,es95,var99,P>0,P>2%,P>5%");
   for (int h = 0; h < 2; ++h) {
     REQUIRE(std::getline(csv, line));
     std::vector<std::string> cell;
     std::stringstream ss(line);
     for (std::string c; std::getline(ss, c, ',');) cell.push_back(c);
-    REQUIRE(cell.size() == 13u);
+    REQUIRE(cell.size() == 14u);
+    CHECK(cell[0] == "2026/27");
+    cell.erase(cell.begin());
     std::vector<double> x;
     for (int k = 0; k < 801; ++k) x.push_back(outcome[k * 2 + h]);
     const auto m = moments(x);

@@ -58,13 +58,17 @@ std::vector<Cell> headline_row(const ModelResults& m, std::size_t y) {
   }
   const int i5 = m.threshold_index(0.05);
   const double breach5 = i5 < 0 ? kNan : m.breaches_mean[y * m.thresholds.size() + i5];
+  // What the ICB carries: the residual of the terms, or everything when it holds the budget.
+  const bool icb_holds = m.level == "icb";
+  const double icb_var = icb_holds ? m.var[y * 2] : m.residual_var[y * 2];
+  const double icb_es = icb_holds ? m.es[y * 2] : m.residual_es[y * 2];
   return {m.name,
           m.level,
           double(m.H),
           budget,
           mean,
-          m.residual_var[y * 2],
-          m.residual_es[y * 2],
+          icb_var,
+          icb_es,
           median_exceedance(m, y, 0.02),
           median_exceedance(m, y, 0.05),
           worst,
@@ -172,16 +176,38 @@ Table convergence_table(const ModelResults& m, std::size_t h, std::size_t y) {
   return t;
 }
 
+Table with_years(const std::vector<Table>& per_year, const std::vector<std::string>& years) {
+  Table all;
+  all.columns.push_back({"year"});
+  all.columns.insert(all.columns.end(), per_year.at(0).columns.begin(),
+                     per_year.at(0).columns.end());
+  for (std::size_t y = 0; y < per_year.size(); ++y)
+    for (const auto& row : per_year[y].rows) {
+      all.rows.push_back({years[y]});
+      all.rows.back().insert(all.rows.back().end(), row.begin(), row.end());
+    }
+  return all;
+}
+
+void print_by_year(const std::vector<Table>& per_year, const std::vector<std::string>& years,
+                   std::ostream& out, const std::string& format) {
+  if (format != "table") return with_years(per_year, years).print(out, format);
+  for (const auto& t : per_year) {
+    t.print(out, format);
+    out << "\n";
+  }
+}
+
 void print_headline(const std::string& results_path, std::ostream& out, const std::string& format) {
   const h5::File f = open_results(results_path);
-  const std::size_t years = f.attr_strings("settlement_years").size();
-  for (std::size_t y = 0; y < years; ++y) {
-    headline_table(f, y).print(out, format);
-    if (format == "table") out << "\n";
-  }
+  const auto years = f.attr_strings("settlement_years");
+  std::vector<Table> tables;
+  for (std::size_t y = 0; y < years.size(); ++y) tables.push_back(headline_table(f, y));
+  print_by_year(tables, years, out, format);
   if (format != "table") return;
-  out << "E[var]: expected overspend summed over holders. ICB 1-in-20 / ES95: the ICB's residual\n"
-         "(what holders do not retain) at its 95% quantile and expected shortfall. med P>x%: the\n"
+  out << "E[var]: expected overspend summed over holders. ICB 1-in-20 / ES95: what the ICB\n"
+         "carries (the residual holders do not retain; everything when the ICB is the holder) at\n"
+         "its 95% quantile and expected shortfall. med P>x%: the\n"
          "median holder's chance of overspending by more than x% of budget. worst 1/20: the\n"
          "largest holder 95% quantile as % of its budget. E[#>5%]: mean number of holders over\n"
          "5%. top driver: largest mean share of holders' variance (Euler attribution).\n";

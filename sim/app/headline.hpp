@@ -4,6 +4,7 @@
 
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "app/results_reader.hpp"
 #include "app/table.hpp"
@@ -14,6 +15,10 @@ Table headline_table(const h5::File& file, std::size_t year);
 Table holders_table(const ModelResults& model, std::size_t year);
 Table holder_detail_table(const ModelResults& model, std::size_t holder, std::size_t year);
 Table convergence_table(const ModelResults& model, std::size_t holder, std::size_t year);
+
+// One table per settlement year as text; one table with a `year` column as csv or json.
+void print_by_year(const std::vector<Table>& per_year, const std::vector<std::string>& years,
+                   std::ostream& out, const std::string& format);
 
 // Every settlement year's headline, with a legend in text format.
 void print_headline(const std::string& results_path, std::ostream& out,

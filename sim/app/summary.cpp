@@ -18,14 +18,14 @@ void print_holder(const h5::File& f, const SummaryRequest& r, std::ostream& out)
     const std::size_t h = m.holder_index(r.holder);
     if (h == m.H) continue;
     found = true;
-    for (std::size_t y = 0; y < m.Y; ++y) {
-      holder_detail_table(m, h, y).print(out, r.format);
-      if (r.format == "table") {
-        out << "\n";
+    std::vector<Table> detail;
+    for (std::size_t y = 0; y < m.Y; ++y) detail.push_back(holder_detail_table(m, h, y));
+    print_by_year(detail, m.years, out, r.format);
+    if (r.format == "table")
+      for (std::size_t y = 0; y < m.Y; ++y) {
         convergence_table(m, h, y).print(out, r.format);
         out << "\n";
       }
-    }
   }
   if (!found)
     throw InputError(
@@ -47,7 +47,9 @@ int summary_command(const SummaryRequest& r, std::ostream& out, std::ostream& er
         throw InputError({r.results, 0, 0}, "--model", "no model '" + r.model + "'",
                          "one of the file's models");
       const ModelResults m = read_model(f, r.model);
-      for (std::size_t y = 0; y < m.Y; ++y) holders_table(m, y).print(out, r.format);
+      std::vector<Table> tables;
+      for (std::size_t y = 0; y < m.Y; ++y) tables.push_back(holders_table(m, y));
+      print_by_year(tables, m.years, out, r.format);
     } else {
       print_headline(r.results, out, r.format);
     }
