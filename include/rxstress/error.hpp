@@ -20,10 +20,12 @@ class InputError : public std::runtime_error {
 
   const SourceLocation& where() const { return where_; }
   const std::string& key_path() const { return key_path_; }
+  const std::string& problem() const { return problem_; }
+  const std::string& expected() const { return expected_; }
 
  private:
   SourceLocation where_;
-  std::string key_path_;
+  std::string key_path_, problem_, expected_;
 };
 
 // Failure of the machine or a library (I/O, HDF5): exit status 1.

@@ -89,6 +89,9 @@ class ParamNode {
 
   // An error about `key` of this mapping (or the mapping itself when key is empty).
   [[noreturn]] void fail(std::string_view key, std::string problem, std::string expected) const;
+  // A required key is absent: points at a misspelling of it when the mapping has one.
+  [[noreturn]] void missing(std::string_view key, std::string_view meaning,
+                            std::string expected) const;
 
  private:
   YAML::Node value_of(std::string_view key) const;  // marks the key read; null when absent

@@ -87,6 +87,9 @@ int run_command(const RunRequest& r, std::ostream& out, std::ostream& err) {
   } catch (const InputError& e) {
     err << "rxstress: " << e.what() << "\n";
     return 2;
+  } catch (const std::exception& e) {
+    err << "rxstress: internal error while loading the scenario: " << e.what() << "\n";
+    return 1;
   }
   if (fs::exists(r.output) && !r.force) {
     err << "rxstress: " << r.output << " already exists; use --force to overwrite it\n";

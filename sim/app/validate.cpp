@@ -26,7 +26,7 @@ int validate_command(const std::vector<std::string>& files, bool explain, std::o
                              p.defaulted ? " (default)" : "");
       }
     } catch (const InputError& e) {
-      err << e.what() << "\n";
+      err << "rxstress: " << e.what() << "\n";
       status = 2;
     }
   }

@@ -22,6 +22,8 @@ InputError::InputError(SourceLocation where, std::string key_path, std::string p
                        std::string expected)
     : std::runtime_error(format_input_error(where, key_path, problem, expected)),
       where_(std::move(where)),
-      key_path_(std::move(key_path)) {}
+      key_path_(std::move(key_path)),
+      problem_(std::move(problem)),
+      expected_(std::move(expected)) {}
 
 }  // namespace rxstress

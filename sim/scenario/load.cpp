@@ -28,51 +28,83 @@ YAML::Node parse_yaml(const std::string& text, const std::string& file) {
   }
 }
 
+// "drivers.0.growth" -> "drivers[0].growth": the key path an error about it will carry.
+std::string key_path_of_override(const std::vector<std::string>& keys) {
+  std::string path;
+  for (const auto& k : keys) {
+    const bool index = !k.empty() && k.find_first_not_of("0123456789") == std::string::npos;
+    path += index ? "[" + k + "]" : (path.empty() ? "" : ".") + k;
+  }
+  return path;
+}
+
+std::vector<std::string> split_override_path(const std::string& path) {
+  std::vector<std::string> keys;
+  std::stringstream ss(path);
+  for (std::string k; std::getline(ss, k, '.');) keys.push_back(k);
+  return keys;
+}
+
+// The child of `node` named by `key`, created in a mapping; an InputError when the path does
+// not fit the tree.
+YAML::Node step_into(YAML::Node node, const std::string& key, const std::string& assignment) {
+  if (node.IsSequence()) {
+    if (key.empty() || key.find_first_not_of("0123456789") != std::string::npos)
+      throw InputError({"--set", 0, 0}, assignment, "'" + key + "' is not an index of a list",
+                       "a number below " + std::to_string(node.size()));
+    const std::size_t idx = std::stoul(key);
+    if (idx >= node.size())
+      throw InputError({"--set", 0, 0}, assignment, "index " + key + " is past the list's end",
+                       "a number below " + std::to_string(node.size()));
+    return node[idx];
+  }
+  if (node.IsScalar())
+    throw InputError({"--set", 0, 0}, assignment, "the path goes through a single value",
+                     "a path through mappings and lists");
+  return node[key];
+}
+
 // Applies one "a.b.0.c=value" override to the tree.
 void apply_override(YAML::Node root, const std::string& assignment) {
   const auto eq = assignment.find('=');
   if (eq == std::string::npos || eq == 0)
     throw InputError({"--set", 0, 0}, assignment, "no '=' in the override", "key.path=value");
-  const std::string path = assignment.substr(0, eq);
+  const auto keys = split_override_path(assignment.substr(0, eq));
   YAML::Node value;
   try {
     value = YAML::Load(assignment.substr(eq + 1));
-  } catch (const YAML::Exception& e) {
-    throw InputError({"--set", 0, 0}, path, "the value is not valid YAML", "a YAML value");
+  } catch (const YAML::Exception&) {
+    throw InputError({"--set", 0, 0}, assignment, "the value is not valid YAML", "a YAML value");
   }
-  std::vector<std::string> keys;
-  std::stringstream ss(path);
-  for (std::string k; std::getline(ss, k, '.');) keys.push_back(k);
-  std::vector<YAML::Node> chain{root};
-  for (std::size_t i = 0; i + 1 < keys.size(); ++i) {
-    YAML::Node cur = chain.back();
-    if (cur.IsSequence()) {
-      std::size_t idx = 0;
-      try {
-        idx = std::stoul(keys[i]);
-      } catch (...) {
-        throw InputError({"--set", 0, 0}, path, "'" + keys[i] + "' indexes a list", "a number");
-      }
-      if (idx >= cur.size())
-        throw InputError({"--set", 0, 0}, path, "index " + keys[i] + " is past the list's end",
-                         fmt::format("an index below {}", cur.size()));
-      chain.push_back(cur[idx]);
-    } else if (cur.IsMap() || cur.IsNull()) {
-      chain.push_back(cur[keys[i]]);
+  try {
+    YAML::Node node = root;
+    // reset() rebinds; operator= on a YAML::Node would overwrite the referenced node's content.
+    for (std::size_t i = 0; i + 1 < keys.size(); ++i)
+      node.reset(step_into(node, keys[i], assignment));
+    if (node.IsSequence()) {
+      step_into(node, keys.back(), assignment);  // checks the index
+      node[std::stoul(keys.back())] = value;
+    } else if (node.IsScalar()) {
+      step_into(node, keys.back(), assignment);  // throws
     } else {
-      throw InputError({"--set", 0, 0}, path, "'" + keys[i - 1] + "' is not a mapping",
-                       "a path through mappings and lists");
+      node[keys.back()] = value;
     }
+  } catch (const YAML::Exception& e) {
+    throw InputError({"--set", 0, 0}, assignment, "cannot apply the override: " + e.msg,
+                     "a path through mappings and lists");
   }
-  YAML::Node parent = chain.back();
-  if (parent.IsSequence()) {
-    const std::size_t idx = std::stoul(keys.back());
-    if (idx >= parent.size())
-      throw InputError({"--set", 0, 0}, path, "index past the list's end", "an existing index");
-    parent[idx] = value;
-  } else {
-    parent[keys.back()] = value;
+}
+
+// An error inside an overridden value is about the --set argument, not about the file.
+[[noreturn]] void relocate(const InputError& e, const std::vector<std::string>& overrides) {
+  for (const auto& o : overrides) {
+    const std::string path = key_path_of_override(split_override_path(o.substr(0, o.find('='))));
+    if (e.key_path() == path || e.key_path().rfind(path + ".", 0) == 0 ||
+        e.key_path().rfind(path + "[", 0) == 0)
+      throw InputError({"--set", 0, 0}, e.key_path(), e.problem() + " (from --set " + o + ")",
+                       e.expected());
   }
+  throw e;
 }
 
 YearMonth parse_start(ParamNode& top) {
@@ -123,6 +155,8 @@ void read_drivers(ParamNode& top, Scenario& sc) {
 }
 
 std::string read_file(const std::string& path) {
+  if (std::filesystem::is_directory(path))
+    throw InputError({path, 0, 0}, "", "this is a directory", "a YAML scenario file");
   std::ifstream in(path, std::ios::binary);
   if (!in)
     throw InputError({path, 0, 0}, "", "cannot read the scenario file", "a readable YAML file");
@@ -133,15 +167,31 @@ std::string read_file(const std::string& path) {
 
 }  // namespace
 
+Scenario load_resolved(const std::string& text, const std::string& file,
+                       const std::vector<std::string>& overrides);
+
 Scenario load_scenario_text(const std::string& text, const std::string& file,
                             const std::vector<std::string>& overrides) {
+  try {
+    return load_resolved(text, file, overrides);
+  } catch (const InputError& e) {
+    if (overrides.empty() || e.where().file == "--set") throw;
+    relocate(e, overrides);
+  }
+}
+
+Scenario load_resolved(const std::string& text, const std::string& file,
+                       const std::vector<std::string>& overrides) {
   YAML::Node root = parse_yaml(text, file);
   for (const auto& o : overrides) apply_override(root, o);
   Scenario sc;
   sc.file = file;
   sc.params = std::make_shared<ParamLog>();
   ParamNode top(root, file, "", sc.params);
-  top.integer("rxstress", kFormatVersion, kFormatVersion, "", "scenario format version");
+  const auto version = top.integer("rxstress", 1, 1000, "", "scenario format version");
+  if (version != kFormatVersion)
+    top.fail("rxstress", fmt::format("unsupported scenario format version {}", version),
+             fmt::format("rxstress: {}", kFormatVersion));
   sc.name = top.text("name", "scenario name", std::filesystem::path(file).stem().string());
   sc.description = top.text("description", "what the scenario represents", "");
   sc.start = parse_start(top);

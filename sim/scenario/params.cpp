@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 
 namespace rxstress {
 namespace {
@@ -92,6 +93,17 @@ ParamNode::ParamNode(YAML::Node node, std::string file, std::string key_path,
                      key_path_.empty() ? "(top level)" : key_path_, "found " + shown(node_),
                      "a mapping of keys to values");
   }
+  // yaml-cpp keeps the first of two equal keys silently: a repeated key would go unvalidated.
+  std::map<std::string, int> first_line;
+  for (const auto& item : node_) {
+    const std::string key = item.first.Scalar();
+    const SourceLocation at = rxstress::location_of(item.first, file_);
+    auto [it, fresh] = first_line.emplace(key, at.line);
+    if (!fresh)
+      throw InputError(at, path_of(key),
+                       fmt::format("duplicate key '{}' (first given at line {})", key, it->second),
+                       "each key once in a mapping");
+  }
 }
 
 bool ParamNode::has(std::string_view key) const { return bool(node_[std::string(key)]); }
@@ -105,6 +117,18 @@ SourceLocation ParamNode::location_of(std::string_view key) const {
 
 std::string ParamNode::path_of(std::string_view key) const {
   return key_path_.empty() ? std::string(key) : key_path_ + "." + std::string(key);
+}
+
+void ParamNode::missing(std::string_view key, std::string_view meaning,
+                        std::string expected) const {
+  for (const auto& item : node_) {
+    const std::string typo = item.first.Scalar();
+    if (!read_.count(typo) && did_you_mean(typo, {std::string(key)}))
+      throw InputError(rxstress::location_of(item.first, file_), path_of(typo),
+                       "unknown key '" + typo + "' (did you mean '" + std::string(key) + "'?)",
+                       std::move(expected));
+  }
+  fail("", fmt::format("missing required key '{}' ({})", key, meaning), std::move(expected));
 }
 
 void ParamNode::fail(std::string_view key, std::string problem, std::string expected) const {
@@ -131,8 +155,7 @@ double ParamNode::number(std::string_view key, Range range, std::string_view uni
   double x = 0.0;
   if (!v) {
     if (!fallback)
-      fail("", fmt::format("missing required key '{}' ({})", key, meaning),
-           range.describe() + (unit.empty() ? "" : fmt::format(" ({})", unit)));
+      missing(key, meaning, range.describe() + (unit.empty() ? "" : fmt::format(" ({})", unit)));
     x = *fallback;
   } else {
     if (!v.IsScalar()) fail(key, "found " + shown(v), range.describe());
@@ -158,7 +181,7 @@ std::int64_t ParamNode::integer(std::string_view key, std::int64_t lo, std::int6
   YAML::Node v = value_of(key);
   std::int64_t x = 0;
   if (!v) {
-    if (!fallback) fail("", fmt::format("missing required key '{}' ({})", key, meaning), expected);
+    if (!fallback) missing(key, meaning, expected);
     x = *fallback;
   } else {
     if (!v.IsScalar()) fail(key, "found " + shown(v), expected);
@@ -185,7 +208,7 @@ std::vector<double> ParamNode::numbers(std::string_view key, Range range, std::s
   YAML::Node v = value_of(key);
   std::vector<double> xs;
   if (!v) {
-    if (!fallback) fail("", fmt::format("missing required key '{}' ({})", key, meaning), expected);
+    if (!fallback) missing(key, meaning, expected);
     xs = *fallback;
   } else {
     if (!v.IsSequence()) fail(key, "found " + shown(v), expected);
@@ -220,7 +243,7 @@ std::string ParamNode::text(std::string_view key, std::string_view meaning,
   YAML::Node v = value_of(key);
   std::string s;
   if (!v) {
-    if (!fallback) fail("", fmt::format("missing required key '{}' ({})", key, meaning), "text");
+    if (!fallback) missing(key, meaning, "text");
     s = *fallback;
   } else {
     if (!v.IsScalar()) fail(key, "found " + shown(v), "text");
@@ -237,7 +260,7 @@ std::string ParamNode::choice(std::string_view key, std::initializer_list<std::s
   YAML::Node v = value_of(key);
   std::string s;
   if (!v) {
-    if (!fallback) fail("", fmt::format("missing required key '{}' ({})", key, meaning), expected);
+    if (!fallback) missing(key, meaning, expected);
     s = *fallback;
   } else {
     if (!v.IsScalar()) fail(key, "found " + shown(v), expected);
@@ -257,8 +280,7 @@ std::vector<std::string> ParamNode::texts(std::string_view key, std::string_view
   YAML::Node v = value_of(key);
   std::vector<std::string> out;
   if (!v) {
-    if (!fallback)
-      fail("", fmt::format("missing required key '{}' ({})", key, meaning), "a list of names");
+    if (!fallback) missing(key, meaning, "a list of names");
     out = *fallback;
   } else {
     if (!v.IsSequence()) fail(key, "found " + shown(v), "a list of names");
@@ -275,7 +297,7 @@ std::vector<std::string> ParamNode::texts(std::string_view key, std::string_view
 
 ParamNode ParamNode::child(std::string_view key) {
   YAML::Node v = value_of(key);
-  if (!v) fail("", fmt::format("missing required key '{}'", key), "a mapping");
+  if (!v) missing(key, "a mapping", "a mapping");
   return ParamNode(v, file_, path_of(key), log_);
 }
 
