@@ -11,9 +11,11 @@ namespace rxstress {
 using Cell = std::variant<std::string, double>;
 
 struct Column {
+  Column(std::string name_, int precision_ = 2, double scale_ = 1.0, std::string suffix_ = "")
+      : name(std::move(name_)), precision(precision_), scale(scale_), suffix(std::move(suffix_)) {}
   std::string name;
-  int precision = 2;   // decimals in text output
-  double scale = 1.0;  // text output shows value * scale (e.g. 1e-6 for GBP m, 100 for %)
+  int precision;       // decimals in text output
+  double scale;        // text output shows value * scale (e.g. 1e-6 for GBP m, 100 for %)
   std::string suffix;  // e.g. "%"
 };
 
