@@ -2,12 +2,26 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "rxstress/params.hpp"
 
 namespace rxstress {
+
+// An extra numeric column of the practice table (an annual budget, a capitation weight), kept
+// for the budget methods that name it. A CSV column with a value that is not a number is kept
+// too, so that naming it gives an error located at that value.
+struct ExtraColumn {
+  std::vector<double> values;            // one per practice; NaN where not a number
+  std::vector<SourceLocation> where;     // where each value was read (file:row:column of a CSV)
+  std::vector<std::string> key_path;     // the key of each value in messages
+  std::optional<std::size_t> first_bad;  // the first practice whose value is not a number
+  std::string first_bad_text;            // and what it holds
+};
 
 struct Population {
   std::vector<std::string> id;
@@ -18,8 +32,14 @@ struct Population {
   std::vector<std::string> neighbourhood;
   std::vector<std::string> provider;
   std::string source;  // citation of the data
+  // Extra numeric columns by name: a CSV's other columns, or inline practices' `columns`.
+  std::map<std::string, ExtraColumn, std::less<>> columns;
 
   std::size_t size() const { return id.size(); }
+  // A numeric column by name: list_size, annual_spend, generic_share or an extra column (whose
+  // values may hold NaN: check first_bad); nullptr when there is no such column.
+  const std::vector<double>* numeric_column(std::string_view column) const;
+  std::vector<std::string> numeric_column_names() const;
   double total_list_size() const;
   void add(std::string id_, std::string name_, double list, double spend, double generic,
            std::string neighbourhood_, std::string provider_);
@@ -30,7 +50,7 @@ struct Population {
 Population load_population(ParamNode& block, const std::string& scenario_dir);
 
 // The CSV reader (columns id,name,list_size,annual_spend,generic_share,neighbourhood,provider;
-// extra columns are ignored). Errors point at file.csv:row:column.
+// every other column is kept in `columns`). Errors point at file.csv:row:column.
 Population read_population_csv(const std::string& path);
 
 }  // namespace rxstress

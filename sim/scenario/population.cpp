@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -28,8 +29,39 @@ void check_practices(const Population& pop, const SourceLocation& where, const s
   }
 }
 
+const std::vector<std::string> kStandardKeys{
+    "id", "name", "list_size", "annual_spend", "generic_share", "neighbourhood", "provider"};
+
+// The extra numeric keys that every inline practice carries (`population.columns`).
+std::vector<std::string> extra_keys(ParamNode& block) {
+  std::vector<std::string> keys = block.texts(
+      "columns", "extra numeric keys of every inline practice", std::vector<std::string>{});
+  for (std::size_t k = 0; k < keys.size(); ++k) {
+    const bool standard =
+        std::find(kStandardKeys.begin(), kStandardKeys.end(), keys[k]) != kStandardKeys.end();
+    const bool repeated = std::find(keys.begin(), keys.begin() + k, keys[k]) != keys.begin() + k;
+    if (keys[k].empty() || standard || repeated)
+      block.fail("columns",
+                 fmt::format("'{}' {}", keys[k],
+                             standard ? "is a standard practice key" : "is given twice or empty"),
+                 "new, distinct column names (e.g. budget_2026)");
+  }
+  return keys;
+}
+
+// Reads practice i's extra keys into pop.columns.
+void read_extra(ParamNode& p, const std::vector<std::string>& keys, Population& pop) {
+  for (const auto& key : keys) {
+    ExtraColumn& column = pop.columns[key];
+    column.values.push_back(p.number(key, Range::any(), "", "extra column"));
+    column.where.push_back(p.location_of(key));
+    column.key_path.push_back(p.path_of(key));
+  }
+}
+
 Population inline_practices(ParamNode& block) {
   Population pop;
+  const std::vector<std::string> keys = extra_keys(block);
   YAML::Node list = block.raw("practices");
   const std::string base = block.path_of("practices");
   if (!list.IsSequence())
@@ -45,6 +77,7 @@ Population inline_practices(ParamNode& block) {
     const double g = p.number("generic_share", Range::fraction(), "fraction", "generic share");
     const std::string nb = p.text("neighbourhood", "neighbourhood (PCN)");
     const std::string pr = p.text("provider", "provider");
+    read_extra(p, keys, pop);
     p.finish();
     pop.add(id, name, n, b, g, nb, pr);
   }
@@ -90,6 +123,20 @@ Population synthetic_practices(ParamNode block) {
 
 }  // namespace
 
+const std::vector<double>* Population::numeric_column(std::string_view column) const {
+  if (column == "list_size") return &list_size;
+  if (column == "annual_spend") return &annual_spend;
+  if (column == "generic_share") return &generic_share;
+  auto it = columns.find(column);
+  return it == columns.end() ? nullptr : &it->second.values;
+}
+
+std::vector<std::string> Population::numeric_column_names() const {
+  std::vector<std::string> names{"list_size", "annual_spend", "generic_share"};
+  for (const auto& [name, column] : columns) names.push_back(name);
+  return names;
+}
+
 double Population::total_list_size() const {
   return std::accumulate(list_size.begin(), list_size.end(), 0.0);
 }
@@ -126,6 +173,9 @@ Population load_population(ParamNode& block, const std::string& scenario_dir) {
   } else {
     pop = synthetic_practices(block.child("synthetic"));
   }
+  if (!block.has("practices") && block.has("columns"))
+    block.fail("columns", "'columns' declares extra keys of inline practices only",
+               "no 'columns' here (a CSV file's extra columns are read from its header)");
   pop.source = block.text("source", "where the practice data come from", "");
   block.finish();
   check_practices(pop, block.location(), list_path);

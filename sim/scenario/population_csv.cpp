@@ -1,10 +1,12 @@
 // The practice table as CSV: RFC 4180 quoting, a header row naming the columns.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <unordered_map>
 
 #include "rxstress/population.hpp"
@@ -59,6 +61,42 @@ double parse_number(const Field& f, const std::string& file, int row, const std:
   return x;
 }
 
+// Every named column that is not a standard one, by header position (the first of a repeated
+// name).
+std::vector<std::pair<std::size_t, std::string>> extra_columns(
+    const std::vector<Field>& header, const std::array<std::string, 7>& standard) {
+  std::vector<std::pair<std::size_t, std::string>> extra;
+  for (std::size_t i = 0; i < header.size(); ++i) {
+    const std::string& name = header[i].text;
+    const bool seen =
+        std::any_of(extra.begin(), extra.end(), [&](const auto& e) { return e.second == name; });
+    if (!name.empty() && !seen &&
+        std::find(standard.begin(), standard.end(), name) == standard.end())
+      extra.emplace_back(i, name);
+  }
+  return extra;
+}
+
+// Keeps one row's value of an extra column: NaN (and the first such place) when not a number,
+// so that only a budget method that names the column fails on it.
+void keep_extra(const Field& f, const std::string& file, int row, const std::string& name,
+                ExtraColumn& column) {
+  double x = std::numeric_limits<double>::quiet_NaN();
+  const char* b = f.text.data();
+  const char* e = b + f.text.size();
+  auto [ptr, ec] = std::from_chars(b, e, x);
+  if (ec != std::errc() || ptr != e || !std::isfinite(x)) {
+    x = std::numeric_limits<double>::quiet_NaN();
+    if (!column.first_bad) {
+      column.first_bad = column.values.size();
+      column.first_bad_text = f.text;
+    }
+  }
+  column.values.push_back(x);
+  column.where.push_back({file, row, f.column});
+  column.key_path.push_back(name);
+}
+
 }  // namespace
 
 Population read_population_csv(const std::string& path) {
@@ -82,6 +120,7 @@ Population read_population_csv(const std::string& path) {
     col[c] = it->second;
   }
   Population pop;
+  const auto extra = extra_columns(header, kColumns);
   int row = 1;
   while (std::getline(in, line)) {
     ++row;
@@ -100,6 +139,8 @@ Population read_population_csv(const std::string& path) {
     if (f[col[0]].text.empty())
       throw InputError({path, row, f[col[0]].column}, "id", "empty practice id", "a practice code");
     pop.add(f[col[0]].text, f[col[1]].text, n, b, g, f[col[5]].text, f[col[6]].text);
+    for (const auto& [index, name] : extra)
+      keep_extra(f[index], path, row, name, pop.columns[name]);
   }
   return pop;
 }

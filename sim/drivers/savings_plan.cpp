@@ -1,0 +1,74 @@
+// savings_plan: planned efficiency schemes (best-value generics, biosimilars, formulary work).
+//   National, once per path, in this order: the delivered fraction D ~ Beta and the delay (a
+//   discrete law). From month start_month + delay on, practice i saves planned * B_i/12 * D * y_i,
+//   with its own delivery multiplier y_i ~ Gamma(mean 1, cv), drawn per practice and path. A
+//   budget usually assumes full delivery, so a shortfall shows as overspend.
+#include "drivers/laws.hpp"
+
+namespace rxstress {
+namespace {
+
+class SavingsPlan final : public Driver {
+ public:
+  explicit SavingsPlan(DriverSetup& s) : Driver(s.header) {
+    planned_ = s.params.number("planned", Range::fraction(), "fraction of annual spend",
+                               "planned saving a year");
+    start_ = static_cast<int>(s.params.integer("start_month", -600, 600, "month from start",
+                                               "month the plan starts before any delay", 0));
+    delivery_ =
+        BetaLaw(s.params.child("delivery"), "fraction of the plan", "national delivered fraction");
+    delay_ = DiscreteLaw(s.params.child("delay"), "national delay of the start");
+    cv_ = s.params.number("practice_cv", Range::between(0.0, 10.0), "coefficient of variation",
+                          "spread of the practice delivery multiplier (mean 1)");
+    s.params.finish();
+  }
+
+  std::vector<NationalSeries> national_series() const override {
+    return {{series_name(*this, "savings_delivery"), "fraction of the plan",
+             "national delivered fraction D", false},
+            {series_name(*this, "savings_delay"), "months", "delay of the start", false}};
+  }
+
+  void simulate(const PathContext& ctx, DriverOutput& out) const override {
+    Stream national = systemic_stream(ctx);
+    const double delivery = delivery_.draw(national);
+    const int delay = delay_.draw(national);
+    out.national[0] = delivery;
+    out.national[1] = delay;
+    MonthlyProfile saving(ctx.calendar);
+    for (int t = 0; t < ctx.calendar.months(); ++t)
+      saving[t] = t >= start_ + delay ? -planned_ * delivery : 0.0;
+    saving.close();
+    if (saving.zero()) return;  // started after the horizon: no practice draws are needed
+    const Population& pop = ctx.population;
+    for (std::size_t i = 0; i < pop.size(); ++i) {
+      Stream s = practice_stream(ctx, i);
+      saving.add_scaled(out, i, pop.annual_spend[i] / 12.0 * draw_mean_one_gamma(s, cv_));
+    }
+  }
+
+  // E = -planned B_i/12 E[D] P(start + delay <= t), E[y] = 1.
+  void expected(const Population& pop, const Calendar& cal,
+                std::span<double> monthly) const override {
+    MonthlyProfile saving(cal);
+    for (int t = 0; t < cal.months(); ++t)
+      for (std::size_t j = 0; j < delay_.size(); ++j)
+        if (t >= start_ + delay_.value(j))
+          saving[t] -= delay_.prob(j) * planned_ * delivery_.mean();
+    std::vector<double> factor;
+    for (double b : pop.annual_spend) factor.push_back(b / 12.0);
+    saving.fill(factor, monthly);
+  }
+
+ private:
+  double planned_ = 0.0, cv_ = 0.0;
+  int start_ = 0;
+  BetaLaw delivery_;
+  DiscreteLaw delay_;
+};
+
+std::unique_ptr<Driver> make(DriverSetup& s) { return std::make_unique<SavingsPlan>(s); }
+const bool registered = register_driver("savings_plan", &make);
+
+}  // namespace
+}  // namespace rxstress
