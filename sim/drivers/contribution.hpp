@@ -18,6 +18,11 @@ class PracticeMonths {
     annual_[cal_.year_of(t)] += value;
     if (monthly_) monthly_[t] += value;
   }
+  // For drivers that settle a year in closed form: the year total, and (on trajectory paths
+  // only) the months. The year total must not depend on whether the months are kept.
+  void add_year(int y, double value) { annual_[y] += value; }
+  bool keeps_months() const { return monthly_ != nullptr; }
+  void add_month_only(int t, double value) { monthly_[t] += value; }
 
  private:
   double* annual_;

@@ -84,14 +84,18 @@ class HighCostPatients final : public Driver {
         patients->push_back({std::uint32_t(practice), std::uint32_t(cal.year_of(m)), annual_cost});
       return;
     }
+    // A long-term patient pays C/12 a month from month m: each settlement year gets C/12 times
+    // its months from m on, in one step rather than month by month.
     const double per_month = annual_cost / 12.0;
-    for (int t = m; t < cal.months(); ++t) pm.add(t, sign * per_month);
-    if (!patients) return;
     for (int y = cal.year_of(m); y < cal.years(); ++y) {
       const int from = std::max(m, cal.first_month(y));
       const int to = cal.first_month(y) + cal.months_in_year(y);
-      patients->push_back({std::uint32_t(practice), std::uint32_t(y), per_month * (to - from)});
+      const double in_year = per_month * (to - from);
+      pm.add_year(y, sign * in_year);
+      if (patients) patients->push_back({std::uint32_t(practice), std::uint32_t(y), in_year});
     }
+    if (pm.keeps_months())
+      for (int t = m; t < cal.months(); ++t) pm.add_month_only(t, sign * per_month);
   }
 
   Severity severity_;
