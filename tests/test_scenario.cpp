@@ -577,7 +577,7 @@ TEST_CASE("population errors", "[scenario]") {
 }
 
 // Known defect: duplicate ids are reported at the population mapping (9:3), not at the duplicate.
-TEST_CASE("a duplicate practice id is located at the duplicate", "[scenario][!shouldfail]") {
+TEST_CASE("a duplicate practice id is located at the duplicate", "[scenario]") {
   check_error(load_error(edit(kBase, "{id: A3,", "{id: A1,")), 12, 12,
               "population.practices[2].id", "duplicate practice id 'A1'");
 }
@@ -677,7 +677,7 @@ TEST_CASE("output thresholds must increase", "[scenario]") {
 }
 
 // Known defect: std::is_sorted accepts equal neighbours, so a repeated threshold is accepted.
-TEST_CASE("a repeated output threshold is an error", "[scenario][!shouldfail]") {
+TEST_CASE("a repeated output threshold is an error", "[scenario]") {
   check_error(load_error(edit(kBase, "thresholds: [0, 0.02, 0.05]", "thresholds: [0, 0.02, 0.02]")),
               46, 15, "outputs.thresholds", "increasing");
 }

@@ -32,6 +32,8 @@ struct Population {
   std::vector<std::string> neighbourhood;
   std::vector<std::string> provider;
   std::string source;  // citation of the data
+  // Where each practice's id was given (YAML value or CSV cell), for errors about a practice.
+  std::vector<SourceLocation> id_location;
   // Extra numeric columns by name: a CSV's other columns, or inline practices' `columns`.
   std::map<std::string, ExtraColumn, std::less<>> columns;
 

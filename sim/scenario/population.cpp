@@ -21,11 +21,15 @@ void check_practices(const Population& pop, const SourceLocation& where, const s
   std::unordered_map<std::string, std::size_t> seen;
   for (std::size_t i = 0; i < pop.size(); ++i) {
     auto [it, fresh] = seen.emplace(pop.id[i], i);
-    if (!fresh)
-      throw InputError(
-          where, fmt::format("{}[{}].id", path, i),
-          fmt::format("duplicate practice id '{}' (also practice {})", pop.id[i], it->second),
-          "unique practice ids");
+    if (fresh) continue;
+    // At the repeated id itself when its place is known (inline list or CSV cell).
+    const bool located = i < pop.id_location.size();
+    throw InputError(
+        located ? pop.id_location[i] : where,
+        located && pop.id_location[i].file != where.file ? std::string("id")
+                                                         : fmt::format("{}[{}].id", path, i),
+        fmt::format("duplicate practice id '{}' (also practice {})", pop.id[i], it->second),
+        "unique practice ids");
   }
 }
 
@@ -80,6 +84,7 @@ Population inline_practices(ParamNode& block) {
     read_extra(p, keys, pop);
     p.finish();
     pop.add(id, name, n, b, g, nb, pr);
+    pop.id_location.push_back(p.location_of("id"));
   }
   return pop;
 }

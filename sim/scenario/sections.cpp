@@ -219,8 +219,10 @@ Outputs read_outputs(ParamNode& top) {
   o.thresholds =
       block->numbers("thresholds", Range::between(-1.0, 10.0), 1, 32, "fraction of budget",
                      "overspend thresholds for exceedance", o.thresholds);
-  if (!std::is_sorted(o.thresholds.begin(), o.thresholds.end()))
-    block->fail("thresholds", "thresholds are not in increasing order", "increasing fractions");
+  if (std::adjacent_find(o.thresholds.begin(), o.thresholds.end(), std::greater_equal<double>()) !=
+      o.thresholds.end())
+    block->fail("thresholds", "thresholds are not strictly increasing",
+                "strictly increasing fractions");
   o.trajectories = block->integer("trajectories", 0, 100000, "paths",
                                   "paths whose monthly spend is written", o.trajectories);
   o.compression = static_cast<int>(block->integer("compression", 0, 9, "deflate level",
