@@ -146,11 +146,48 @@ TEST_CASE("summary --model prints each holder's statistics as computed from the 
 }
 
 TEST_CASE("summary refuses what is not an rxstress results file", "[reports]") {
-  const auto dir = fs::temp_directory_path() / ("rxstress-notresults-" + std::to_string(::getpid()));
+  const auto dir =
+      fs::temp_directory_path() / ("rxstress-notresults-" + std::to_string(::getpid()));
   fs::create_directories(dir);
   { auto f = h5::File::create((dir / "other.h5").string()); }
   std::ostringstream out, err;
   CHECK(summary_command({(dir / "other.h5").string(), "", "", "table"}, out, err) == 1);
   CHECK(err.str().find("not an rxstress results file") != std::string::npos);
   fs::remove_all(dir);
+}
+
+TEST_CASE("summary shows a detail driver's per-practice distribution from /drivers/detail",
+          "[reports]") {
+  const std::string conc =
+      "  - type: concessions\n    uplift: {calm: 0.045, crisis: 0.17}\n    enter_crisis: 0.03\n"
+      "    exit_crisis: 0.08\n    noise: {sd: 0.4, autocorrelation: 0.88}\n    dispersion: 4\n";
+  const auto sc = scenario(identical_practices(3, 4000), conc, 101,
+                           "delegation:\n  - {name: p, holder: practice}\n"
+                           "outputs: {driver_detail: [concessions]}\n");
+  TempRun run(sc, "detail");
+  std::ostringstream out, err;
+  REQUIRE(summary_command({run.file.string(), "", "", "csv"}, out, err) == 0);
+  const auto f = h5::File::open_read(run.file.string());
+  auto x = f.open_dataset("drivers/detail/concessions").read_all<double>();  // [1, 101, 3]
+  REQUIRE(x.size() == 303u);
+  double mean = 0;
+  for (double v : x) mean += v / x.size();
+  std::sort(x.begin(), x.end());
+  // 303 values: the median is the 152nd, the 5% point is at h = 302 * 0.05 = 15.1.
+  const double median = x[151], p5 = x[15] + 0.1 * (x[16] - x[15]);
+  const std::string text = out.str();
+  const auto at = text.find("\"all practices\"") != std::string::npos
+                      ? text.find("\"all practices\"")
+                      : text.find("all practices,");
+  REQUIRE(at != std::string::npos);
+  std::stringstream row(text.substr(at, text.find('\n', at) - at));
+  std::vector<std::string> cell;
+  for (std::string c; std::getline(row, c, ',');) cell.push_back(c);
+  REQUIRE(cell.size() == 6u);
+  CHECK(std::stod(cell[1]) == 303);
+  CHECK(std::stod(cell[2]) == Approx(mean).epsilon(1e-9));
+  CHECK(std::stod(cell[3]) == Approx(median).epsilon(1e-12));
+  CHECK(std::stod(cell[4]) == Approx(p5).epsilon(1e-9));
+  // Concessions only ever add cost: every practice-year is positive.
+  CHECK(x.front() > 0);
 }

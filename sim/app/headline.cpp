@@ -206,11 +206,11 @@ void print_headline(const std::string& results_path, std::ostream& out, const st
   print_by_year(tables, years, out, format);
   if (format != "table") return;
   out << "E[var]: expected overspend summed over holders. ICB 1-in-20 / ES95: what the ICB\n"
-         "carries (the residual holders do not retain; everything when the ICB is the holder) at\n"
-         "its 95% quantile and expected shortfall. med P>x%: the\n"
-         "median holder's chance of overspending by more than x% of budget. worst 1/20: the\n"
-         "largest holder 95% quantile as % of its budget. E[#>5%]: mean number of holders over\n"
-         "5%. top driver: largest mean share of holders' variance (Euler attribution).\n";
+         "carries (the residual holders do not retain; everything when the ICB is the holder)\n"
+         "at its 95% quantile and expected shortfall. med P>x%: the median holder's chance of\n"
+         "overspending by more than x% of budget. worst 1/20: the largest holder 95% quantile\n"
+         "as % of its budget. E[#>5%]: mean number of holders over 5%. top driver: largest mean\n"
+         "share of holders' variance (Euler attribution).\n";
 }
 
 }  // namespace rxstress

@@ -16,6 +16,9 @@ Table holders_table(const ModelResults& model, std::size_t year);
 Table holder_detail_table(const ModelResults& model, std::size_t holder, std::size_t year);
 Table convergence_table(const ModelResults& model, std::size_t holder, std::size_t year);
 
+// Per-practice distribution of each driver in /drivers/detail (empty when the file has none).
+std::vector<Table> practice_detail_tables(const h5::File& file, std::size_t year);
+
 // One table per settlement year as text; one table with a `year` column as csv or json.
 void print_by_year(const std::vector<Table>& per_year, const std::vector<std::string>& years,
                    std::ostream& out, const std::string& format);

@@ -34,6 +34,17 @@ void print_holder(const h5::File& f, const SummaryRequest& r, std::ostream& out)
         "a holder id from /models/<name>/holders");
 }
 
+// With outputs.driver_detail, what each of those drivers costs a practice in a year.
+void print_practice_detail(const std::string& path, std::ostream& out, const std::string& format) {
+  const h5::File f = open_results(path);
+  const auto years = f.attr_strings("settlement_years");
+  for (std::size_t y = 0; y < years.size(); ++y)
+    for (const Table& t : practice_detail_tables(f, y)) {
+      if (format == "table") out << "\n" << years[y] << ": ";
+      t.print(out, format);
+    }
+}
+
 }  // namespace
 
 int summary_command(const SummaryRequest& r, std::ostream& out, std::ostream& err) {
@@ -52,6 +63,7 @@ int summary_command(const SummaryRequest& r, std::ostream& out, std::ostream& er
       print_by_year(tables, m.years, out, r.format);
     } else {
       print_headline(r.results, out, r.format);
+      print_practice_detail(r.results, out, r.format);
     }
     return 0;
   } catch (const InputError& e) {
