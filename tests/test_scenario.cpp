@@ -673,7 +673,7 @@ TEST_CASE("budget and delegation cross-references are checked", "[scenario]") {
 
 TEST_CASE("output thresholds must increase", "[scenario]") {
   check_error(load_error(edit(kBase, "thresholds: [0, 0.02, 0.05]", "thresholds: [0, 0.05, 0.02]")),
-              46, 15, "outputs.thresholds", "not in increasing order");
+              46, 15, "outputs.thresholds", "not strictly increasing");
 }
 
 // Known defect: std::is_sorted accepts equal neighbours, so a repeated threshold is accepted.

@@ -19,6 +19,7 @@ struct RunRequest {
   std::vector<std::string> overrides;  // --set key=value
   bool force = false;
   bool quiet = false;
+  std::string max_output = "50G";  // refuse runs whose results file would be larger (500M, 20G)
   std::string command_line;
 };
 int run_command(const RunRequest& request, std::ostream& out, std::ostream& err);
@@ -33,5 +34,16 @@ struct SummaryRequest {
   std::string format = "table";  // table | csv | json
 };
 int summary_command(const SummaryRequest& request, std::ostream& out, std::ostream& err);
+
+// `rxstress replay`: recomputes one path from the file's own scenario and seed, checks it equals
+// what is stored (exit 1 if not) and breaks the holder's spend on that path down by driver.
+struct ReplayRequest {
+  std::string results;
+  std::int64_t path = 0;
+  std::string model;             // empty: check every model
+  std::string holder;            // empty: the ICB, else the first holder of the first model
+  std::string format = "table";  // table | csv | json
+};
+int replay_command(const ReplayRequest& request, std::ostream& out, std::ostream& err);
 
 }  // namespace rxstress

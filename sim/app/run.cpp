@@ -6,9 +6,12 @@
 #include <csignal>
 #include <ctime>
 #include <filesystem>
+#include <optional>
+#include <thread>
 
 #include "app/headline.hpp"
 #include "app/progress.hpp"
+#include "app/resource_guard.hpp"
 #include "io/results_writer.hpp"
 #include "rxstress/app.hpp"
 #include "rxstress/engine.hpp"
@@ -62,9 +65,28 @@ std::vector<std::string> overrides_of(const RunRequest& r) {
   return o;
 }
 
+// Prints the size estimate and refuses (exit 2) a run whose results file would exceed
+// --max-output, before any file exists. Returns 0 when the run may go ahead.
+int check_resources(const Model& model, const RunRequest& r, std::ostream& out, std::ostream& err) {
+  const std::uint64_t limit = parse_size(r.max_output, "--max-output");
+  const int threads = r.threads > 0
+                          ? r.threads
+                          : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  const ResourceEstimate e = estimate_resources(model, threads);
+  if (!r.quiet)
+    out << fmt::format("estimate: output ≈ {}, peak memory ≈ {} (output uncompressed)\n",
+                       format_gb(e.output_bytes), format_gb(e.memory_bytes));
+  if (e.output_bytes <= static_cast<double>(limit)) return 0;
+  err << fmt::format(
+      "rxstress: the results file would be about {} (uncompressed), more than --max-output {}; "
+      "reduce paths or outputs, or raise --max-output\n",
+      format_gb(e.output_bytes), r.max_output);
+  return 2;
+}
+
 // Simulates and writes to `temporary`; returns false if interrupted.
-bool simulate_to(const Scenario& sc, const RunRequest& r, const std::string& temporary) {
-  const Model model(sc);
+bool simulate_to(const Model& model, const RunRequest& r, const std::string& temporary) {
+  const Scenario& sc = model.scenario();
   RunOptions options;
   options.threads = r.threads;
   options.stop = &g_stop;
@@ -82,8 +104,11 @@ bool simulate_to(const Scenario& sc, const RunRequest& r, const std::string& tem
 int run_command(const RunRequest& r, std::ostream& out, std::ostream& err) {
   namespace fs = std::filesystem;
   Scenario sc;
+  std::optional<Model> model;
   try {
     sc = load_scenario(r.scenario, overrides_of(r));
+    model.emplace(sc);
+    if (const int status = check_resources(*model, r, out, err)) return status;
   } catch (const InputError& e) {
     err << "rxstress: " << e.what() << "\n";
     return 2;
@@ -102,7 +127,7 @@ int run_command(const RunRequest& r, std::ostream& out, std::ostream& err) {
       out << fmt::format("rxstress {}: {} practices, {} drivers, {} models, {} paths, seed {}\n",
                          sc.name, sc.population.size(), sc.drivers.size(), sc.delegation.size(),
                          sc.paths, sc.seed);
-    if (!simulate_to(sc, r, temporary)) {
+    if (!simulate_to(*model, r, temporary)) {
       fs::remove(temporary);
       const int sig = g_signal.load();
       err << "rxstress: interrupted; no results file written\n";

@@ -35,6 +35,10 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--set", run.overrides, "override a scenario value: key.path=value");
   run_cmd->add_flag("--force", run.force, "overwrite an existing results file");
   run_cmd->add_flag("--quiet", run.quiet, "print nothing but errors");
+  run_cmd
+      ->add_option("--max-output", run.max_output,
+                   "refuse runs whose results file would exceed this (500M, 20G, bytes)")
+      ->capture_default_str();
 
   std::vector<std::string> files;
   bool explain = false;
@@ -51,6 +55,16 @@ int main(int argc, char** argv) {
   summary_cmd->add_option("--format", summary.format, "table, csv or json")
       ->check(CLI::IsMember({"table", "csv", "json"}));
 
+  rxstress::ReplayRequest replay;
+  auto* replay_cmd =
+      app.add_subcommand("replay", "recompute one path and check it equals the results file");
+  replay_cmd->add_option("results", replay.results, "results file (HDF5)")->required();
+  replay_cmd->add_option("--path", replay.path, "path index K (0-based)")->required();
+  replay_cmd->add_option("--model", replay.model, "check one delegation model only");
+  replay_cmd->add_option("--holder", replay.holder, "holder whose spend is broken down");
+  replay_cmd->add_option("--format", replay.format, "table, csv or json")
+      ->check(CLI::IsMember({"table", "csv", "json"}));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -62,5 +76,6 @@ int main(int argc, char** argv) {
   if (*run_cmd) return rxstress::run_command(run, std::cout, std::cerr);
   if (*validate_cmd) return rxstress::validate_command(files, explain, std::cout, std::cerr);
   if (*summary_cmd) return rxstress::summary_command(summary, std::cout, std::cerr);
+  if (*replay_cmd) return rxstress::replay_command(replay, std::cout, std::cerr);
   return 2;
 }

@@ -1,6 +1,7 @@
 #include "io/results_writer.hpp"
 
 #include <algorithm>
+#include <filesystem>
 
 #include "io/sha256.hpp"
 
@@ -38,6 +39,10 @@ void ResultsWriter::write_header() {
   file_.set_attr("start", std::string_view(sc.start.text()));
   file_.set_attr("scenario_name", std::string_view(sc.name));
   file_.set_attr("scenario_sha256", std::string_view(sha256_hex(sc.text)));
+  // Absolute, so that `replay` resolves a relative population CSV path from wherever it runs.
+  const std::string scenario_file =
+      sc.file.empty() ? "" : std::filesystem::absolute(sc.file).string();
+  file_.set_attr("scenario_file", std::string_view(scenario_file));
   file_.set_attr("command_line", std::string_view(info_.command_line));
   file_.set_attr("currency", std::string_view("GBP"));
   std::vector<std::string> years;

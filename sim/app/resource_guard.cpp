@@ -1,0 +1,103 @@
+#include "app/resource_guard.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+
+#include "io/results_writer.hpp"
+#include "rxstress/error.hpp"
+
+namespace rxstress {
+namespace {
+
+constexpr double kDouble = 8.0, kInt32 = 4.0;
+constexpr double kBlockPaths = 32.0;                 // RunOptions::block_paths
+constexpr double kStatsBatch = 256.0 * 1024 * 1024;  // results_stats.cpp kBatchBytes
+// Statistics per holder and year: mean, sd, se, cv, 10 quantiles, 2 VaR, 2 ES, 2 CI, 6 return
+// periods and 16 convergence values; thresholds and drivers are added where used.
+constexpr double kStatsPerHolder = 42.0;
+
+// Path datasets of the delegation models ([Y, K, H] and friends) and their statistics.
+double model_bytes(const Model& model) {
+  const Scenario& sc = model.scenario();
+  const double Y = model.years(), K = sc.paths, D = model.drivers();
+  const double X = sc.outputs.thresholds.size();
+  double bytes = 0.0;
+  for (std::size_t l = 0; l < model.levels().size(); ++l) {
+    const double H = model.levels()[l].size();
+    bytes += Y * K * H * kDouble;  // gross, shared by the level's models
+    if (H <= kMaxAttributedHolders) bytes += Y * K * H * D * kDouble;  // gross_by_driver
+  }
+  for (std::size_t m = 0; m < sc.delegation.size(); ++m) {
+    const double H = model.levels()[model.level_of_model(m)].size();
+    if (sc.delegation[m].terms.any()) bytes += Y * K * H * kDouble;  // outcome
+    bytes += Y * K * kDouble + Y * K * X * kInt32;                   // icb_residual, breaches
+    bytes += Y * (H + 1) * (kStatsPerHolder + X + 2 * D) * kDouble;  // stats
+  }
+  return bytes;
+}
+
+// Everything else: /national, /trajectories, /drivers/detail and the practice table.
+double other_bytes(const Model& model) {
+  const Scenario& sc = model.scenario();
+  const double Y = model.years(), K = sc.paths, T = model.months(), P = model.practices();
+  double bytes = K * model.national_width() * kDouble;
+  const double S = model.trajectory_paths();
+  for (std::size_t l = 0; l < model.levels().size(); ++l)
+    if (model.keeps_trajectories(l)) bytes += (S + 1) * T * model.levels()[l].size() * kDouble;
+  bytes += model.detail_drivers().size() * Y * K * P * kDouble;
+  return bytes + P * (Y + 8) * kDouble + sc.text.size();
+}
+
+}  // namespace
+
+ResourceEstimate estimate_resources(const Model& model, int threads) {
+  const double Y = model.years(), D = model.drivers(), K = model.scenario().paths;
+  const double P = model.practices(), T = model.months();
+  ResourceEstimate e;
+  e.output_bytes = model_bytes(model) + other_bytes(model);
+  // The pipeline keeps 2 blocks per thread in flight; each holds gross and by_driver per level
+  // (D + 1 values per holder and year) plus the models' outcomes (about one more).
+  double per_path = 0.0, largest_level = 0.0;
+  for (const auto& level : model.levels()) {
+    per_path += Y * level.size() * (D + 2) * kDouble;
+    largest_level = std::max(largest_level, K * level.size() * (D + 1) * kDouble);
+  }
+  e.memory_bytes = 2.0 * threads * kBlockPaths * per_path;
+  // The statistics pass reads columns in batches of at most 256 MiB (less for small levels).
+  e.memory_bytes += std::min(kStatsBatch, largest_level);
+  e.memory_bytes += P * T * D * kDouble;  // the model's exact expectations
+  return e;
+}
+
+std::uint64_t parse_size(std::string_view text, const std::string& option) {
+  const auto bad = [&] {
+    return InputError({"command line", 0, 0}, option, "'" + std::string(text) + "' is not a size",
+                      "a number of bytes, optionally with K, M, G or T (e.g. 500M, 20G)");
+  };
+  double value = 0.0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || !std::isfinite(value) || value < 0) throw bad();
+  std::string unit(end, text.data() + text.size());
+  for (char& c : unit) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (unit.ends_with("IB"))
+    unit.resize(unit.size() - 2);
+  else if (unit.size() > 1 && unit.ends_with("B"))
+    unit.pop_back();
+  static constexpr std::string_view kUnits = "BKMGT";
+  const std::size_t power = unit.empty() ? 0 : kUnits.find(unit);
+  if (unit.size() > 1 || power == std::string_view::npos) throw bad();
+  const double bytes = value * std::pow(1024.0, static_cast<double>(power));
+  if (bytes >= 1.8e19) throw bad();
+  return static_cast<std::uint64_t>(bytes);
+}
+
+std::string format_gb(double bytes) {
+  const double gb = bytes / 1e9;
+  return gb >= 10 ? fmt::format("{:.0f} GB", gb) : fmt::format("{:.3g} GB", gb);
+}
+
+}  // namespace rxstress
