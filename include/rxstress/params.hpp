@@ -60,6 +60,9 @@ class ParamNode {
   SourceLocation location() const;                         // of this mapping
   SourceLocation location_of(std::string_view key) const;  // of the key's value (or the mapping)
   std::string path_of(std::string_view key) const;         // key_path + "." + key
+  // An error about item i of the list under `key`, located at that item.
+  [[noreturn]] void fail_item(std::string_view key, std::size_t i, std::string problem,
+                              std::string expected) const;
 
   // Numbers: finite, inside `range`. Without a default the key is required.
   double number(std::string_view key, Range range, std::string_view unit, std::string_view meaning,

@@ -17,7 +17,12 @@ constexpr int kFormatVersion = 1;
 
 YAML::Node parse_yaml(const std::string& text, const std::string& file) {
   try {
-    YAML::Node root = YAML::Load(text);
+    // Every document is parsed: a second one (after `---`) would otherwise be silently ignored.
+    const std::vector<YAML::Node> documents = YAML::LoadAll(text);
+    if (documents.size() > 1)
+      throw InputError(location_of(documents[1], file), "", "a second YAML document (after '---')",
+                       "one scenario per file");
+    YAML::Node root = documents.empty() ? YAML::Node() : documents[0];
     if (!root || root.IsNull())
       throw InputError({file, 1, 1}, "", "the scenario is empty",
                        "a YAML mapping of scenario keys");

@@ -131,6 +131,14 @@ void ParamNode::missing(std::string_view key, std::string_view meaning,
   fail("", fmt::format("missing required key '{}' ({})", key, meaning), std::move(expected));
 }
 
+void ParamNode::fail_item(std::string_view key, std::size_t i, std::string problem,
+                          std::string expected) const {
+  const YAML::Node list = node_[std::string(key)];
+  if (!list || !list.IsSequence() || i >= list.size()) fail(key, problem, expected);
+  throw InputError(rxstress::location_of(list[i], file_), fmt::format("{}[{}]", path_of(key), i),
+                   std::move(problem), std::move(expected));
+}
+
 void ParamNode::fail(std::string_view key, std::string problem, std::string expected) const {
   throw InputError(key.empty() ? location() : location_of(key),
                    key.empty() ? key_path_ : path_of(key), std::move(problem), std::move(expected));

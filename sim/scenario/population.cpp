@@ -168,6 +168,8 @@ Population load_population(ParamNode& block, const std::string& scenario_dir) {
     const std::string file = block.text("file", "CSV file of practices");
     std::filesystem::path p(file);
     if (p.is_relative()) p = std::filesystem::path(scenario_dir) / p;
+    if (std::filesystem::is_directory(p))
+      block.fail("file", "'" + p.string() + "' is a directory", "a CSV file of practices");
     if (!std::filesystem::exists(p))
       block.fail("file", "the file '" + p.string() + "' does not exist",
                  "a CSV file (relative to the scenario file)");

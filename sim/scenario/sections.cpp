@@ -171,10 +171,10 @@ BudgetSpec read_budget(ParamNode& top, const Scenario& sc) {
   for (std::size_t i = 0; i < b.funded.size(); ++i)
     if (!names_driver(sc, b.funded[i])) {
       auto guess = did_you_mean(b.funded[i], all);
-      block->fail("funded",
-                  "'" + b.funded[i] + "' is not a driver of this scenario" +
-                      (guess ? " (did you mean '" + *guess + "'?)" : ""),
-                  "driver names or types from 'drivers'");
+      block->fail_item("funded", i,
+                       "'" + b.funded[i] + "' is not a driver of this scenario" +
+                           (guess ? " (did you mean '" + *guess + "'?)" : ""),
+                       "driver names or types from 'drivers'");
     }
   b.uplift = block->number("uplift", Range::between(-0.5, 1.0), "fraction",
                            "margin added to every budget", 0.0);
