@@ -16,6 +16,9 @@ int validate_command(const std::vector<std::string>& files, bool explain, std::o
                          file, sc.population.size(), sc.drivers.size(), sc.delegation.size(),
                          sc.paths);
       if (!explain) continue;
+      out << fmt::format("\n  population: {} practices, {:.0f} patients\n    source: {}\n",
+                         sc.population.size(), sc.population.total_list_size(),
+                         sc.population.source.empty() ? "(none given)" : sc.population.source);
       for (std::size_t d = 0; d < sc.drivers.size(); ++d) {
         out << fmt::format(
             "\n  driver {} ({})\n    source: {}\n", sc.drivers[d]->name(), sc.drivers[d]->type(),
