@@ -647,7 +647,7 @@ TEST_CASE("budget and delegation cross-references are checked", "[scenario]") {
   SECTION("funded names a driver that does not exist") {
     check_error(load_error(edit(kBase, "funded: [baseline, high_cost_patients]",
                                 "funded: [baseline, high_cost_patient]")),
-                32, 11, "budget.funded",
+                32, 22, "budget.funded[1]",
                 "'high_cost_patient' is not a driver of this scenario (did you mean "
                 "'high_cost_patients'?)");
   }
