@@ -81,7 +81,7 @@ struct Outcome {
 
 // Runs the rxstress program with `args` in `cwd`, stdout and stderr captured, stdin /dev/null.
 Outcome run_rxstress(const std::vector<std::string>& args, const fs::path& logs,
-                     std::chrono::seconds limit = std::chrono::seconds(120)) {
+                     std::chrono::seconds limit = std::chrono::seconds(30)) {
   std::vector<std::string> argv_s{kBinary};
   argv_s.insert(argv_s.end(), args.begin(), args.end());
   std::vector<char*> argv;

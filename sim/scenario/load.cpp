@@ -15,17 +15,45 @@ namespace {
 
 constexpr int kFormatVersion = 1;
 
+// Rejects a document start marker (`---`) after the first document has begun.
+void check_single_document(const std::string& text, const std::string& file) {
+  std::istringstream in(text);
+  bool content = false;
+  int line_no = 0;
+  for (std::string line; std::getline(in, line);) {
+    ++line_no;
+    const bool marker = line.rfind("---", 0) == 0 &&
+                        (line.size() == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\r');
+    if (marker && content)
+      throw InputError({file, line_no + 1, 1}, "", "a second YAML document (after '---')",
+                       "one scenario per file");
+    const auto first = line.find_first_not_of(" \t\r");
+    if (!marker && first != std::string::npos && line[first] != '#') content = true;
+  }
+}
+
+// Nothing was read: an empty file, or text yaml-cpp reads as no document (e.g. a leading ',').
+[[noreturn]] void throw_empty(const std::string& text, const std::string& file) {
+  std::istringstream in(text);
+  int line_no = 0;
+  for (std::string line; std::getline(in, line);) {
+    ++line_no;
+    const auto first = line.find_first_not_of(" \t\r");
+    if (first != std::string::npos && line[first] != '#')
+      throw InputError({file, line_no, static_cast<int>(first) + 1}, "",
+                       "YAML syntax error: no scenario could be read from here on",
+                       "a YAML mapping of scenario keys");
+  }
+  throw InputError({file, 1, 1}, "", "the scenario is empty", "a YAML mapping of scenario keys");
+}
+
 YAML::Node parse_yaml(const std::string& text, const std::string& file) {
   try {
-    // Every document is parsed: a second one (after `---`) would otherwise be silently ignored.
-    const std::vector<YAML::Node> documents = YAML::LoadAll(text);
-    if (documents.size() > 1)
-      throw InputError(location_of(documents[1], file), "", "a second YAML document (after '---')",
-                       "one scenario per file");
-    YAML::Node root = documents.empty() ? YAML::Node() : documents[0];
-    if (!root || root.IsNull())
-      throw InputError({file, 1, 1}, "", "the scenario is empty",
-                       "a YAML mapping of scenario keys");
+    // A second document (after `---`) would be silently ignored by YAML::Load. YAML::LoadAll
+    // cannot be used to find it: it never returns on some malformed input (a leading ',').
+    check_single_document(text, file);
+    YAML::Node root = YAML::Load(text);
+    if (!root || root.IsNull()) throw_empty(text, file);
     return root;
   } catch (const YAML::ParserException& e) {
     throw InputError({file, e.mark.line + 1, e.mark.column + 1}, "", "YAML syntax error: " + e.msg,
