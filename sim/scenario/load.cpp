@@ -190,6 +190,9 @@ void read_drivers(ParamNode& top, Scenario& sc) {
 std::string read_file(const std::string& path) {
   if (std::filesystem::is_directory(path))
     throw InputError({path, 0, 0}, "", "this is a directory", "a YAML scenario file");
+  // A device or pipe (e.g. /dev/zero) could be read forever.
+  if (std::filesystem::exists(path) && !std::filesystem::is_regular_file(path))
+    throw InputError({path, 0, 0}, "", "this is not a regular file", "a YAML scenario file");
   std::ifstream in(path, std::ios::binary);
   if (!in)
     throw InputError({path, 0, 0}, "", "cannot read the scenario file", "a readable YAML file");

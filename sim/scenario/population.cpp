@@ -170,6 +170,8 @@ Population load_population(ParamNode& block, const std::string& scenario_dir) {
     if (p.is_relative()) p = std::filesystem::path(scenario_dir) / p;
     if (std::filesystem::is_directory(p))
       block.fail("file", "'" + p.string() + "' is a directory", "a CSV file of practices");
+    if (std::filesystem::exists(p) && !std::filesystem::is_regular_file(p))
+      block.fail("file", "'" + p.string() + "' is not a regular file", "a CSV file of practices");
     if (!std::filesystem::exists(p))
       block.fail("file", "the file '" + p.string() + "' does not exist",
                  "a CSV file (relative to the scenario file)");
