@@ -51,9 +51,10 @@ struct RunOptions {
   int block_paths = 32;                     // fixed: never derived from the thread count
   const std::atomic<bool>* stop = nullptr;  // set to stop early (Ctrl-C)
   std::function<void(std::int64_t paths_done)> progress;
+  double consume_seconds = 0.0;  // out: wall time spent in the consumer (the serial stage)
 };
 
 // Runs all the scenario's paths; returns false when stopped early.
-bool run_paths(const Model& model, const RunOptions& options, BlockConsumer& consumer);
+bool run_paths(const Model& model, RunOptions& options, BlockConsumer& consumer);
 
 }  // namespace rxstress

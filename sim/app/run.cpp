@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <ctime>
 #include <filesystem>
@@ -84,8 +85,34 @@ int check_resources(const Model& model, const RunRequest& r, std::ostream& out, 
   return 2;
 }
 
+// Wall seconds of the phases of a run, printed with --timings as `timing: <phase> <seconds>`.
+class PhaseClock {
+ public:
+  double lap() {
+    const auto now = std::chrono::steady_clock::now();
+    const double s = std::chrono::duration<double>(now - last_).count();
+    last_ = now;
+    return s;
+  }
+  double total() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - first_).count();
+  }
+  void record(std::string phase, double seconds) {
+    phases_.emplace_back(std::move(phase), seconds);
+  }
+  void print(std::ostream& err) const {
+    for (const auto& [phase, seconds] : phases_)
+      err << fmt::format("timing: {} {:.3f} s\n", phase, seconds);
+  }
+
+ private:
+  std::chrono::steady_clock::time_point first_ = std::chrono::steady_clock::now(), last_ = first_;
+  std::vector<std::pair<std::string, double>> phases_;
+};
+
 // Simulates and writes to `temporary`; returns false if interrupted.
-bool simulate_to(const Model& model, const RunRequest& r, const std::string& temporary) {
+bool simulate_to(const Model& model, const RunRequest& r, const std::string& temporary,
+                 PhaseClock& clock) {
   const Scenario& sc = model.scenario();
   RunOptions options;
   options.threads = r.threads;
@@ -93,9 +120,13 @@ bool simulate_to(const Model& model, const RunRequest& r, const std::string& tem
   ProgressBar bar(sc.paths, !r.quiet);
   options.progress = [&](std::int64_t done) { bar.update(done); };
   ResultsWriter writer(model, temporary, {r.command_line, utc_now(), options.block_paths});
+  clock.record("open results file", clock.lap());
   const bool complete = run_paths(model, options, writer);
   bar.finish();
+  clock.record("simulate paths (parallel pipeline, wall)", clock.lap());
+  clock.record("write path blocks (serial stage, inside the pipeline)", options.consume_seconds);
   if (complete) writer.finish();
+  clock.record("statistics pass and file close", clock.lap());
   return complete;
 }
 
@@ -103,12 +134,14 @@ bool simulate_to(const Model& model, const RunRequest& r, const std::string& tem
 
 int run_command(const RunRequest& r, std::ostream& out, std::ostream& err) {
   namespace fs = std::filesystem;
+  PhaseClock clock;
   Scenario sc;
   std::optional<Model> model;
   try {
     sc = load_scenario(r.scenario, overrides_of(r));
     model.emplace(sc);
     if (const int status = check_resources(*model, r, out, err)) return status;
+    clock.record("load scenario and build model", clock.lap());
   } catch (const InputError& e) {
     err << "rxstress: " << e.what() << "\n";
     return 2;
@@ -127,7 +160,7 @@ int run_command(const RunRequest& r, std::ostream& out, std::ostream& err) {
       out << fmt::format("rxstress {}: {} practices, {} drivers, {} models, {} paths, seed {}\n",
                          sc.name, sc.population.size(), sc.drivers.size(), sc.delegation.size(),
                          sc.paths, sc.seed);
-    if (!simulate_to(*model, r, temporary)) {
+    if (!simulate_to(*model, r, temporary, clock)) {
       fs::remove(temporary);
       const int sig = g_signal.load();
       err << "rxstress: interrupted; no results file written\n";
@@ -144,7 +177,10 @@ int run_command(const RunRequest& r, std::ostream& out, std::ostream& err) {
   if (!r.quiet) {
     out << "wrote " << r.output << "\n\n";
     print_headline(r.output, out);
+    clock.record("headline", clock.lap());
   }
+  clock.record("total", clock.total());
+  if (r.timings) clock.print(err);
   return 0;
 }
 

@@ -35,6 +35,8 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--set", run.overrides, "override a scenario value: key.path=value");
   run_cmd->add_flag("--force", run.force, "overwrite an existing results file");
   run_cmd->add_flag("--quiet", run.quiet, "print nothing but errors");
+  run_cmd->add_flag("--timings", run.timings,
+                    "print the wall seconds of each phase (load, simulate, write, statistics)");
   run_cmd
       ->add_option("--max-output", run.max_output,
                    "refuse runs whose results file would exceed this (500M, 20G, bytes)")

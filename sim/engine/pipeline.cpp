@@ -5,13 +5,14 @@
 #include <oneapi/tbb/info.h>
 #include <oneapi/tbb/parallel_pipeline.h>
 
+#include <chrono>
 #include <memory>
 
 #include "rxstress/engine.hpp"
 
 namespace rxstress {
 
-bool run_paths(const Model& model, const RunOptions& options, BlockConsumer& consumer) {
+bool run_paths(const Model& model, RunOptions& options, BlockConsumer& consumer) {
   const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
   const std::int64_t paths = model.scenario().paths;
@@ -50,7 +51,10 @@ bool run_paths(const Model& model, const RunOptions& options, BlockConsumer& con
                                              return block;
                                            }) &
           tbb::make_filter<Block*, void>(tbb::filter_mode::serial_in_order, [&](Block* block) {
+            const auto started = std::chrono::steady_clock::now();
             consumer.consume(*block);
+            options.consume_seconds +=
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
             if (options.progress) options.progress(block->first + block->count);
             free_blocks.push(block);
           }));
