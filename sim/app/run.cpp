@@ -1,5 +1,7 @@
 // `rxstress run`: scenario -> model -> engine -> results file -> headline.
 #include <fmt/format.h>
+#include <oneapi/tbb/global_control.h>
+#include <oneapi/tbb/info.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -119,6 +121,9 @@ bool simulate_to(const Model& model, const RunRequest& r, const std::string& tem
   options.stop = &g_stop;
   ProgressBar bar(sc.paths, !r.quiet);
   options.progress = [&](std::int64_t done) { bar.update(done); };
+  // The statistics pass after the pipeline runs in parallel too, on no more threads than asked.
+  const int threads = r.threads > 0 ? r.threads : tbb::info::default_concurrency();
+  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
   ResultsWriter writer(model, temporary, {r.command_line, utc_now(), options.block_paths});
   clock.record("open results file", clock.lap());
   const bool complete = run_paths(model, options, writer);

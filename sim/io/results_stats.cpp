@@ -1,6 +1,8 @@
 // The statistics pass (DESIGN §2.5): every summary number comes from all the paths' outcomes,
 // read back from the file holder by holder, so memory is bounded by one batch of columns.
 #include <fmt/format.h>
+#include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/parallel_for.h>
 
 #include <algorithm>
 #include <array>
@@ -116,7 +118,7 @@ LevelStats summarise_dataset(const h5::Dataset& outcomes, const std::vector<doub
   LevelStats out;
   out.holders.resize(Y * H);
   out.convergence.resize(Y * H);
-  std::vector<double> slab(K * batch), column(K);
+  std::vector<double> slab(K * batch);
   for (hsize_t y = 0; y < Y; ++y)
     for (hsize_t h0 = 0; h0 < H; h0 += batch) {
       const hsize_t n = std::min(batch, H - h0);
@@ -127,12 +129,17 @@ LevelStats summarise_dataset(const h5::Dataset& outcomes, const std::vector<doub
         const hsize_t off[] = {y, 0}, cnt[] = {1, K};
         outcomes.read_slab<double>(off, cnt, slab.data());
       }
-      for (hsize_t h = 0; h < n; ++h) {
-        for (hsize_t k = 0; k < K; ++k) column[k] = slab[k * n + h];
-        out.convergence[y * H + h0 + h] = convergence(column);
-        stats::summarise_into(column, budget[y * H + h0 + h], thresholds,
-                              out.holders[y * H + h0 + h]);
-      }
+      // Holders are independent: summarised in parallel, each into its own slot, so the results
+      // do not depend on the thread count.
+      tbb::parallel_for(tbb::blocked_range<hsize_t>(0, n, 16), [&](const auto& range) {
+        std::vector<double> column(K);
+        for (hsize_t h = range.begin(); h < range.end(); ++h) {
+          for (hsize_t k = 0; k < K; ++k) column[k] = slab[k * n + h];
+          out.convergence[y * H + h0 + h] = convergence(column);
+          stats::summarise_into(column, budget[y * H + h0 + h], thresholds,
+                                out.holders[y * H + h0 + h]);
+        }
+      });
     }
   return out;
 }
@@ -145,7 +152,6 @@ void ResultsWriter::write_es_attribution(h5::Group& st, std::size_t l) {
   const hsize_t batch = std::clamp<hsize_t>(kBatchBytes / (8 * K * (D + 1)), 1, H);
   const std::size_t m = stats::tail_count(0.95, K);
   std::vector<double> gross(K * batch), parts(K * batch * D), share(Y * H * D);
-  std::vector<std::size_t> order(K);
   for (hsize_t y = 0; y < Y; ++y)
     for (hsize_t h0 = 0; h0 < H; h0 += batch) {
       const hsize_t n = std::min(batch, H - h0);
@@ -153,22 +159,27 @@ void ResultsWriter::write_es_attribution(h5::Group& st, std::size_t l) {
       gross_[l]->read_slab<double>(goff, gcnt, gross.data());
       const hsize_t doff[] = {y, 0, h0, 0}, dcnt[] = {1, K, n, D};
       by_driver_[l]->read_slab<double>(doff, dcnt, parts.data());
-      for (hsize_t h = 0; h < n; ++h) {
-        // The m largest gross outcomes; ties broken by path index so the set is deterministic.
-        for (std::size_t k = 0; k < K; ++k) order[k] = k;
-        auto larger = [&](std::size_t a, std::size_t b) {
-          const double va = gross[a * n + h], vb = gross[b * n + h];
-          return va > vb || (va == vb && a < b);
-        };
-        std::nth_element(order.begin(), order.begin() + (m - 1), order.end(), larger);
-        double tail = 0.0;
-        std::vector<double> by(D, 0.0);
-        for (std::size_t r = 0; r < m; ++r) {
-          tail += gross[order[r] * n + h];
-          for (hsize_t d = 0; d < D; ++d) by[d] += parts[(order[r] * n + h) * D + d];
+      // Holders are independent: each is attributed in parallel into its own slot.
+      tbb::parallel_for(tbb::blocked_range<hsize_t>(0, n, 4), [&](const auto& range) {
+        std::vector<std::size_t> order(K);
+        std::vector<double> by(D);
+        for (hsize_t h = range.begin(); h < range.end(); ++h) {
+          // The m largest gross outcomes; ties broken by path index so the set is deterministic.
+          for (std::size_t k = 0; k < K; ++k) order[k] = k;
+          auto larger = [&](std::size_t a, std::size_t b) {
+            const double va = gross[a * n + h], vb = gross[b * n + h];
+            return va > vb || (va == vb && a < b);
+          };
+          std::nth_element(order.begin(), order.begin() + (m - 1), order.end(), larger);
+          double tail = 0.0;
+          std::fill(by.begin(), by.end(), 0.0);
+          for (std::size_t r = 0; r < m; ++r) {
+            tail += gross[order[r] * n + h];
+            for (hsize_t d = 0; d < D; ++d) by[d] += parts[(order[r] * n + h) * D + d];
+          }
+          for (hsize_t d = 0; d < D; ++d) share[(y * H + h0 + h) * D + d] = by[d] / tail;
         }
-        for (hsize_t d = 0; d < D; ++d) share[(y * H + h0 + h) * D + d] = by[d] / tail;
-      }
+      });
     }
   st.write<double>("es95_attribution", share, {Y, H, D});
   std::vector<std::string> names;
