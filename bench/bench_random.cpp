@@ -62,8 +62,9 @@ BENCHMARK(BM_Normal);
 
 void BM_Gamma(benchmark::State& state, double shape) {
   rxstress::Stream s(kSeed, kKey, 7, 0);
+  const rxstress::GammaLaw law(shape);  // prepared once, as the drivers do
   double sink = 0.0;
-  for (auto _ : state) sink += rxstress::draw_gamma(s, shape);
+  for (auto _ : state) sink += law.draw(s);
   benchmark::DoNotOptimize(sink);
   state.SetItemsProcessed(state.iterations());
 }
@@ -85,14 +86,16 @@ BENCHMARK_CAPTURE(BM_Beta, depth_12_3, 12.0, 3.0);             // per path (syst
 
 void BM_Poisson(benchmark::State& state, double mean) {
   rxstress::Stream s(kSeed, kKey, 7, 0);
+  const rxstress::PoissonLaw law(mean);  // prepared once, as high_cost_patients does
   std::int64_t sink = 0;
-  for (auto _ : state) sink += rxstress::draw_poisson(s, mean);
+  for (auto _ : state) sink += law.draw(s);
   benchmark::DoNotOptimize(sink);
   state.SetItemsProcessed(state.iterations());
 }
 // A small and a larger mean. The benchmark's per-practice means are 0.5/1000 x n_i arrivals (4.0
 // for the median practice of about 8,000 patients) and 0.5/1000 x n_i x 3 x 0.287 leavers (3.4).
 BENCHMARK_CAPTURE(BM_Poisson, mean_0_4, 0.4);
+BENCHMARK_CAPTURE(BM_Poisson, mean_45_ptrd, 45.0);  // above the inversion range: Boost's PTRD
 BENCHMARK_CAPTURE(BM_Poisson, mean_5, 5.0);
 
 void BM_Discrete(benchmark::State& state) {
@@ -111,7 +114,7 @@ BENCHMARK(BM_Discrete);
 //   high_cost_patients, new_medicines, patent_expiry, savings_plan; category_m and step_shock
 //   draw only systemic factors) and
 //   baseline            12 normals (eps_0 and 11 innovations)
-//   concessions         12 x Gamma(4) (each a product of 4 uniforms and a log)
+//   concessions         12 x Gamma(4) (each a product of 4 32-bit uniforms and a log)
 //   high_cost_patients  Poisson(0.5/1000 n_i) arrivals, each a uniform month + a lognormal
 //                       (one normal); Poisson(0.5/1000 n_i 3 q) leavers, q = 1-(35/36)^12,
 //                       each a uniform + a normal
@@ -127,16 +130,17 @@ void BM_Floor(benchmark::State& state) {
   const std::size_t P = list.size();
   const int T = 12;
   const double leave_q = 1.0 - std::pow(1.0 - 1.0 / 36.0, T);
-  std::vector<double> arrivals(P), leavers(P);
+  // Laws prepared once, as the drivers prepare them.
+  std::vector<rxstress::PoissonLaw> arrivals, leavers;
   for (std::size_t i = 0; i < P; ++i) {
-    arrivals[i] = 0.5 / 1000.0 * list[i];
-    leavers[i] = 0.5 / 1000.0 * list[i] * 3.0 * leave_q;
+    arrivals.emplace_back(0.5 / 1000.0 * list[i]);
+    leavers.emplace_back(0.5 / 1000.0 * list[i] * 3.0 * leave_q);
   }
+  const rxstress::GammaLaw gamma4(4.0), gamma_sp(1.0 / (0.3 * 0.3)), gamma_a(1.5), gamma_b(48.5);
   const std::uint64_t keys[] = {
-      rxstress::stream_key("baseline"),      rxstress::stream_key("concessions"),
+      rxstress::stream_key("baseline"),           rxstress::stream_key("concessions"),
       rxstress::stream_key("high_cost_patients"), rxstress::stream_key("new_medicines"),
-      rxstress::stream_key("patent_expiry"), rxstress::stream_key("savings_plan")};
-  const double sp_shape = 1.0 / (0.3 * 0.3);
+      rxstress::stream_key("patent_expiry"),      rxstress::stream_key("savings_plan")};
   std::uint64_t path = 0;
   double sink = 0.0;
   for (auto _ : state) {
@@ -147,26 +151,27 @@ void BM_Floor(benchmark::State& state) {
       }
       {
         rxstress::Stream s(kSeed, keys[1], path, i);
-        for (int t = 0; t < T; ++t) sink += rxstress::draw_gamma(s, 4.0);
+        for (int t = 0; t < T; ++t) sink += gamma4.draw(s);
       }
       {
         rxstress::Stream s(kSeed, keys[2], path, i);
-        const std::int64_t a = rxstress::draw_poisson(s, arrivals[i]);
+        const std::int64_t a = arrivals[i].draw(s);
         for (std::int64_t j = 0; j < a; ++j) sink += s.uniform() + rxstress::draw_normal(s);
-        const std::int64_t l = rxstress::draw_poisson(s, leavers[i]);
+        const std::int64_t l = leavers[i].draw(s);
         for (std::int64_t j = 0; j < l; ++j) sink += s.uniform() + rxstress::draw_normal(s);
       }
       {
         rxstress::Stream s(kSeed, keys[3], path, i);
-        sink += rxstress::draw_gamma(s, 4.0);
+        sink += gamma4.draw(s);
       }
       {
         rxstress::Stream s(kSeed, keys[4], path, i);
-        sink += rxstress::draw_beta(s, 1.5, 48.5);
+        const double x = gamma_a.draw(s);
+        sink += x / (x + gamma_b.draw(s));
       }
       {
         rxstress::Stream s(kSeed, keys[5], path, i);
-        sink += rxstress::draw_gamma(s, sp_shape);
+        sink += gamma_sp.draw(s);
       }
     }
     ++path;
@@ -184,7 +189,12 @@ void BM_FloorDriver(benchmark::State& state, int which) {
   const std::size_t P = list.size();
   const int T = 12;
   const double leave_q = 1.0 - std::pow(1.0 - 1.0 / 36.0, T);
-  const double sp_shape = 1.0 / (0.3 * 0.3);
+  std::vector<rxstress::PoissonLaw> arrivals, leavers;
+  for (std::size_t i = 0; i < P; ++i) {
+    arrivals.emplace_back(0.5e-3 * list[i]);
+    leavers.emplace_back(0.5e-3 * list[i] * 3.0 * leave_q);
+  }
+  const rxstress::GammaLaw gamma4(4.0), gamma_sp(1.0 / (0.3 * 0.3)), gamma_a(1.5), gamma_b(48.5);
   const std::uint64_t key = rxstress::stream_key("floor");
   std::uint64_t path = 0;
   double sink = 0.0;
@@ -196,23 +206,25 @@ void BM_FloorDriver(benchmark::State& state, int which) {
           for (int t = 0; t < T; ++t) sink += rxstress::draw_normal(s);
           break;
         case 1:
-          for (int t = 0; t < T; ++t) sink += rxstress::draw_gamma(s, 4.0);
+          for (int t = 0; t < T; ++t) sink += gamma4.draw(s);
           break;
         case 2: {
-          const std::int64_t a = rxstress::draw_poisson(s, 0.5e-3 * list[i]);
+          const std::int64_t a = arrivals[i].draw(s);
           for (std::int64_t j = 0; j < a; ++j) sink += s.uniform() + rxstress::draw_normal(s);
-          const std::int64_t l = rxstress::draw_poisson(s, 0.5e-3 * list[i] * 3.0 * leave_q);
+          const std::int64_t l = leavers[i].draw(s);
           for (std::int64_t j = 0; j < l; ++j) sink += s.uniform() + rxstress::draw_normal(s);
           break;
         }
         case 3:
-          sink += rxstress::draw_gamma(s, 4.0);
+          sink += gamma4.draw(s);
           break;
-        case 4:
-          sink += rxstress::draw_beta(s, 1.5, 48.5);
+        case 4: {
+          const double x = gamma_a.draw(s);
+          sink += x / (x + gamma_b.draw(s));
           break;
+        }
         case 5:
-          sink += rxstress::draw_gamma(s, sp_shape);
+          sink += gamma_sp.draw(s);
           break;
       }
     }

@@ -106,9 +106,9 @@ TEST_CASE("shared laws: draws have the moments their parameters say", "[drivers]
     check(sample([&] { return law.draw(s); }), -0.5, 4.0);
   }
   SECTION("Gamma multiplier: mean 1, variance cv^2") {
-    check(sample([&] { return draw_mean_one_gamma(s, 0.3); }), 1.0, 0.09);
-    check(sample([&] { return draw_mean_one_gamma(s, 0.5); }), 1.0, 0.25);
-    CHECK(draw_mean_one_gamma(s, 0.0) == 1.0);
+    check(sample([&] { return MeanOneGamma(0.3).draw(s); }), 1.0, 0.09);
+    check(sample([&] { return MeanOneGamma(0.5).draw(s); }), 1.0, 0.25);
+    CHECK(MeanOneGamma(0.0).draw(s) == 1.0);
   }
   SECTION("discrete laws: each value with its probability") {
     const DiscreteLaw list(node("{values: [-2, 5, 14, 20], probs: [0.2, 0.5, 0.3, 0]}"), "");

@@ -51,7 +51,9 @@ TEST_CASE("streams are pure functions of (seed, purpose, path, practice)", "[ran
 }
 
 TEST_CASE("gamma sampler: moments and the same law as Boost's", "[random]") {
-  for (double shape : {0.5, 1.5, 4.0, 11.1}) {
+  // 1, 3, 4: whole shapes, -log of a product of 32-bit uniforms (odd and even counts); the rest
+  // Marsaglia-Tsang, boosted below 1.
+  for (double shape : {0.5, 1.0, 1.5, 3.0, 4.0, 11.1}) {
     Stream s(20260401, stream_key("gamma-test"), 0, static_cast<std::uint64_t>(shape * 10));
     boost::random::mt19937_64 engine(7);
     boost::random::gamma_distribution<double> boost_gamma(shape, 1.0);
@@ -94,4 +96,41 @@ TEST_CASE("sha256 matches the FIPS 180-4 test vectors", "[random]") {
   CHECK(sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   CHECK(sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq") ==
         "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+}
+
+TEST_CASE("poisson sampler: the Poisson pmf, by inversion and by PTRD", "[random]") {
+  // Pearson's chi-square against the exact pmf, cells with expected count >= 20 (the tails
+  // merged), at the 0.1 % level: the Wilson-Hilferty approximation of the chi-square quantile.
+  // 0.7 and 4.6: typical high-cost means; 29.5: the top of the inversion range; 31: PTRD.
+  for (double mean : {0.7, 4.6, 29.5, 31.0}) {
+    Stream s(20260401, stream_key("poisson-test"), 0, static_cast<std::uint64_t>(mean * 10));
+    const int n = 200000;
+    std::vector<double> count(400, 0.0);
+    const PoissonLaw law(mean);
+    for (int i = 0; i < n; ++i) count[std::min<std::int64_t>(law.draw(s), 399)] += 1.0;
+    std::vector<double> pmf(400);
+    pmf[0] = std::exp(-mean);
+    for (int k = 1; k < 400; ++k) pmf[k] = pmf[k - 1] * mean / k;
+    double chi2 = 0.0, seen = 0.0, expected = 0.0, below = 0.0;
+    int cells = 0;
+    for (int k = 0; k < 400; ++k) {
+      seen += count[k];
+      expected += n * pmf[k];
+      below += pmf[k];
+      if (expected >= 20.0 && n * (1.0 - below) >= 20.0) {  // this cell and the rest both big
+        chi2 += (seen - expected) * (seen - expected) / expected;
+        ++cells;
+        seen = expected = 0.0;
+      }
+    }
+    expected += n * std::max(0.0, 1.0 - below);  // the last cell takes the whole upper tail
+    chi2 += (seen - expected) * (seen - expected) / expected;
+    ++cells;
+    const double df = cells - 1, z = 3.090;  // one-sided 0.1 %
+    const double critical =
+        df * std::pow(1.0 - 2.0 / (9.0 * df) + z * std::sqrt(2.0 / (9.0 * df)), 3.0);
+    INFO("mean " << mean << ": chi2 " << chi2 << " on " << df << " df, critical " << critical);
+    CHECK(cells >= 3);
+    CHECK(chi2 < critical);
+  }
 }

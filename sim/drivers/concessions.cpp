@@ -33,6 +33,7 @@ class Concessions final : public Driver {
     dispersion_ = s.params.number("dispersion", Range::positive(), "Gamma shape k",
                                   "practice dispersion x ~ Gamma(k, 1/k)");
     s.params.finish();
+    dispersion_law_ = GammaLaw(dispersion_);
     if (start == "crisis") p_crisis_start_ = 1.0;
     if (start == "stationary")
       p_crisis_start_ = enter_ + exit_ > 0.0 ? enter_ / (enter_ + exit_) : 0.0;
@@ -52,7 +53,7 @@ class Concessions final : public Driver {
       const double generic =
           ctx.population.generic_share[i] * ctx.population.annual_spend[i] / 12.0;
       for (int t = 0; t < months; ++t)
-        pm.add(t, u[t] * generic * draw_gamma(s, dispersion_) / dispersion_);
+        pm.add(t, u[t] * generic * dispersion_law_.draw(s) / dispersion_);
     }
   }
 
@@ -92,6 +93,7 @@ class Concessions final : public Driver {
 
   double uplift_calm_ = 0.0, uplift_crisis_ = 0.0, enter_ = 0.0, exit_ = 0.0;
   double noise_sd_ = 0.0, phi_ = 0.0, dispersion_ = 1.0, p_crisis_start_ = 0.0;
+  GammaLaw dispersion_law_;  // x_it = Gamma(k) / k
 };
 
 std::unique_ptr<Driver> make(DriverSetup& s) { return std::make_unique<Concessions>(s); }

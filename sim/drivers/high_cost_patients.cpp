@@ -31,24 +31,23 @@ class HighCostPatients final : public Driver {
     if (!monthly_ && cohort_years_ > 0.0)
       s.params.fail("cohort_years", "a cohort is given with payment: once",
                     "cohort_years: 0 (one-off episodes have no cohort)");
+    prepare_counts(s.population, s.calendar.months());
   }
 
   void simulate(const PathContext& ctx, DriverOutput& out) const override {
     const int months = ctx.calendar.months();
-    const double leave_q = hazard_ > 0.0 ? 1.0 - std::pow(1.0 - hazard_, months) : 0.0;
     for (std::size_t i = 0; i < ctx.population.size(); ++i) {
       Stream s = practice_stream(ctx, i);
       PracticeMonths pm(out, ctx.calendar, i);
-      const double per_year = rate_ * ctx.population.list_size[i] / 1000.0;
-      const std::int64_t arrivals = draw_poisson(s, per_year * months / 12.0);
+      const std::int64_t arrivals = arrivals_[i].draw(s);
       for (std::int64_t j = 0; j < arrivals; ++j) {
         const int m = std::min(months - 1, static_cast<int>(s.uniform() * months));
         pay(ctx.calendar, pm, out.patients, i, m, severity_.draw(s), +1.0);
       }
-      if (!monthly_ || leave_q == 0.0) continue;
-      const std::int64_t leavers = draw_poisson(s, per_year * cohort_years_ * leave_q);
+      if (leavers_.empty()) continue;
+      const std::int64_t leavers = leavers_[i].draw(s);
       for (std::int64_t j = 0; j < leavers; ++j) {
-        const double m = std::floor(std::log1p(-s.uniform() * leave_q) / std::log1p(-hazard_));
+        const double m = std::floor(std::log1p(-s.uniform() * leave_q_) * per_log_stay_);
         pay(ctx.calendar, pm, nullptr, i, std::min(months - 1, static_cast<int>(m)),
             severity_.draw(s), -1.0);
       }
@@ -98,8 +97,22 @@ class HighCostPatients final : public Driver {
       for (int t = m; t < cal.months(); ++t) pm.add_month_only(t, sign * per_month);
   }
 
+  // The Poisson laws of each practice's arrivals and (with a cohort) leavers within the horizon,
+  // prepared once: their e^-mean would otherwise cost an exp per practice and path.
+  void prepare_counts(const Population& pop, int months) {
+    leave_q_ = hazard_ > 0.0 ? 1.0 - std::pow(1.0 - hazard_, months) : 0.0;
+    per_log_stay_ = hazard_ > 0.0 ? 1.0 / std::log1p(-hazard_) : 0.0;
+    for (double n : pop.list_size) {
+      const double per_year = rate_ * n / 1000.0;
+      arrivals_.emplace_back(per_year * months / 12.0);
+      if (monthly_ && leave_q_ > 0.0) leavers_.emplace_back(per_year * cohort_years_ * leave_q_);
+    }
+  }
+
   Severity severity_;
   double rate_ = 0.0, cohort_years_ = 0.0, hazard_ = 0.0;
+  double leave_q_ = 0.0, per_log_stay_ = 0.0;   // P(a cohort patient leaves in the horizon)
+  std::vector<PoissonLaw> arrivals_, leavers_;  // per practice; leavers_ empty without a cohort
   bool monthly_ = true;
 };
 

@@ -108,9 +108,15 @@ BetaLaw::BetaLaw(ParamNode node, std::string_view unit, std::string_view meaning
   node.finish();
   a_ = mean_ * concentration;
   b_ = (1.0 - mean_) * concentration;
+  gamma_a_ = GammaLaw(a_);
+  gamma_b_ = GammaLaw(b_);
 }
 
-double BetaLaw::draw(Stream& s) const { return draw_beta(s, a_, b_); }
+double BetaLaw::draw(Stream& s) const {
+  const double x = gamma_a_.draw(s);
+  const double y = gamma_b_.draw(s);
+  return x / (x + y);
+}
 
 NormalLaw::NormalLaw(ParamNode node, std::string_view unit, std::string_view meaning) {
   mean_ = node.number("mean", Range::any(), unit, fmt::format("mean of {}", meaning));
@@ -123,12 +129,6 @@ double NormalLaw::draw(Stream& s) const { return mean_ + sd_ * draw_normal(s); }
 std::string series_name(const Driver& driver, std::string_view base) {
   if (driver.name() == driver.type()) return std::string(base);
   return driver.name() + "." + std::string(base);
-}
-
-double draw_mean_one_gamma(Stream& s, double cv) {
-  if (cv == 0.0) return 1.0;
-  const double shape = 1.0 / (cv * cv);
-  return draw_gamma(s, shape) / shape;
 }
 
 void MonthlyProfile::close() {

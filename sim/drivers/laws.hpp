@@ -50,6 +50,7 @@ class BetaLaw {
 
  private:
   double mean_ = 0.5, a_ = 1.0, b_ = 1.0;
+  GammaLaw gamma_a_, gamma_b_;  // Beta(a, b) = X / (X + Y), X ~ Gamma(a), Y ~ Gamma(b)
 };
 
 // Normal law from `{mean, sd}`.
@@ -72,7 +73,16 @@ std::string series_name(const Driver& driver, std::string_view base);
 
 // A practice multiplier with mean 1 and coefficient of variation cv: Gamma(1/cv^2, scale cv^2);
 // exactly 1 (and no draw) when cv = 0.
-double draw_mean_one_gamma(Stream& s, double cv);
+class MeanOneGamma {
+ public:
+  explicit MeanOneGamma(double cv = 0.0) : cv_(cv), gamma_(cv > 0.0 ? 1.0 / (cv * cv) : 1.0) {}
+  double draw(Stream& s) const { return cv_ == 0.0 ? 1.0 : gamma_.draw(s) / gamma_.shape(); }
+  double cv() const { return cv_; }
+
+ private:
+  double cv_;
+  GammaLaw gamma_;
+};
 
 // One path's monthly profile of a driver whose contribution is `factor_i * profile[t]` for every
 // practice i: the settlement-year sums are taken once, so a practice costs one multiply per year

@@ -26,8 +26,9 @@ class NewMedicines final : public Driver {
                                  "months from launch to half the peak uptake");
     scale_ = s.params.number("scale_months", Range::positive(), "months",
                              "logistic scale of the uptake curve");
-    cv_ = s.params.number("practice_cv", Range::between(0.0, 10.0), "coefficient of variation",
-                          "spread of the practice adoption multiplier (mean 1)");
+    multiplier_ = MeanOneGamma(
+        s.params.number("practice_cv", Range::between(0.0, 10.0), "coefficient of variation",
+                        "spread of the practice adoption multiplier (mean 1)"));
     s.params.finish();
   }
 
@@ -51,7 +52,7 @@ class NewMedicines final : public Driver {
     const Population& pop = ctx.population;
     for (std::size_t i = 0; i < pop.size(); ++i) {
       Stream s = practice_stream(ctx, i);
-      const double y = draw_mean_one_gamma(s, cv_);
+      const double y = multiplier_.draw(s);
       uptake.add_scaled(out, i, pop.list_size[i] * prevalence_ * cost_ * y);
     }
   }
@@ -76,7 +77,8 @@ class NewMedicines final : public Driver {
     return 1.0 / (1.0 + std::exp(-(t - launch - half_peak_) / scale_));
   }
 
-  double prevalence_ = 0.0, cost_ = 0.0, half_peak_ = 0.0, scale_ = 1.0, cv_ = 0.0;
+  double prevalence_ = 0.0, cost_ = 0.0, half_peak_ = 0.0, scale_ = 1.0;
+  MeanOneGamma multiplier_;  // the practice multiplier y_i
   DiscreteLaw launch_;
   BetaLaw peak_;
 };

@@ -18,8 +18,9 @@ class SavingsPlan final : public Driver {
     delivery_ =
         BetaLaw(s.params.child("delivery"), "fraction of the plan", "national delivered fraction");
     delay_ = DiscreteLaw(s.params.child("delay"), "national delay of the start");
-    cv_ = s.params.number("practice_cv", Range::between(0.0, 10.0), "coefficient of variation",
-                          "spread of the practice delivery multiplier (mean 1)");
+    multiplier_ = MeanOneGamma(
+        s.params.number("practice_cv", Range::between(0.0, 10.0), "coefficient of variation",
+                        "spread of the practice delivery multiplier (mean 1)"));
     s.params.finish();
   }
 
@@ -43,7 +44,7 @@ class SavingsPlan final : public Driver {
     const Population& pop = ctx.population;
     for (std::size_t i = 0; i < pop.size(); ++i) {
       Stream s = practice_stream(ctx, i);
-      saving.add_scaled(out, i, pop.annual_spend[i] / 12.0 * draw_mean_one_gamma(s, cv_));
+      saving.add_scaled(out, i, pop.annual_spend[i] / 12.0 * multiplier_.draw(s));
     }
   }
 
@@ -61,7 +62,8 @@ class SavingsPlan final : public Driver {
   }
 
  private:
-  double planned_ = 0.0, cv_ = 0.0;
+  double planned_ = 0.0;
+  MeanOneGamma multiplier_;  // the practice multiplier y_i
   int start_ = 0;
   BetaLaw delivery_;
   DiscreteLaw delay_;

@@ -23,16 +23,26 @@ Severity::Severity(ParamNode params) {
                         "tail index alpha (> 1 for a finite mean)");
   }
   params.finish();
+  prepare();
 }
 
-Severity::Severity(std::string law, double p1, double p2)
-    : law_(std::move(law)), p1_(p1), p2_(p2) {}
+Severity::Severity(std::string law, double p1, double p2) : law_(std::move(law)), p1_(p1), p2_(p2) {
+  prepare();
+}
+
+void Severity::prepare() {
+  kind_ = law_ == "lognormal" ? Kind::lognormal : law_ == "gamma" ? Kind::gamma : Kind::pareto;
+  if (kind_ == Kind::gamma) gamma_ = GammaLaw(1.0 / (p2_ * p2_));
+}
 
 double Severity::draw(Stream& s) const {
-  if (law_ == "lognormal") return p1_ * std::exp(p2_ * draw_normal(s));
-  if (law_ == "gamma") {
-    const double shape = 1.0 / (p2_ * p2_);
-    return draw_gamma(s, shape) * p1_ / shape;
+  switch (kind_) {
+    case Kind::lognormal:
+      return p1_ * std::exp(p2_ * draw_normal(s));
+    case Kind::gamma:
+      return gamma_.draw(s) * p1_ / gamma_.shape();
+    case Kind::pareto:
+      break;
   }
   return p1_ * std::pow(s.uniform_pos(), -1.0 / p2_);  // inverse of the Pareto survival function
 }

@@ -23,8 +23,13 @@ class Severity {
   const std::string& law() const { return law_; }
 
  private:
+  enum class Kind { lognormal, gamma, pareto };
+  void prepare();  // sets kind_ and gamma_ from law_ and the parameters
+
   std::string law_;
+  Kind kind_ = Kind::lognormal;  // law_ as a tag, so a draw does not compare strings
   double p1_ = 0.0, p2_ = 0.0;
+  GammaLaw gamma_;
 };
 
 }  // namespace rxstress
