@@ -45,6 +45,8 @@ class Model {
   // Budget per practice and year [practice * years + y] and per practice and month.
   const std::vector<double>& practice_budget() const { return practice_budget_; }
   const std::vector<double>& monthly_budget() const { return monthly_budget_; }
+  // Whether driver d is listed in budget.funded (by name or type).
+  bool funded(std::size_t d) const;
 
   // The national series of every driver, concatenated, and where each driver's start.
   const std::vector<NationalSeries>& national() const { return national_; }

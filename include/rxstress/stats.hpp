@@ -73,6 +73,10 @@ HolderSummary summarise(std::span<double> outcomes, double budget,
                         std::span<const double> thresholds);
 // As summarise, writing into `out`; reuses out.p_exceed's storage, so a caller looping over
 // holders with one HolderSummary makes no allocation per call.
+// Puts the order statistics at the sorted, distinct indices `ks` of x in place (the values there
+// are then exactly those of a full sort), in O(K log |ks|).
+void select_order_statistics(std::span<double> x, std::span<const std::size_t> ks);
+
 void summarise_into(std::span<double> outcomes, double budget, std::span<const double> thresholds,
                     HolderSummary& out);
 

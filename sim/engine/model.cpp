@@ -25,12 +25,14 @@ HolderMap make_level(HolderLevel level, const Population& pop, const std::string
   return map;
 }
 
-bool is_funded(const BudgetSpec& b, const Driver& d) {
-  return std::any_of(b.funded.begin(), b.funded.end(),
-                     [&](const std::string& f) { return f == d.name() || f == d.type(); });
-}
-
 }  // namespace
+
+bool Model::funded(std::size_t d) const {
+  const Driver& driver = *sc_.drivers[d];
+  return std::any_of(sc_.budget.funded.begin(), sc_.budget.funded.end(), [&](const std::string& f) {
+    return f == driver.name() || f == driver.type();
+  });
+}
 
 Model::Model(const Scenario& scenario)
     : sc_(scenario), cal_(scenario.start, scenario.horizon_months) {
@@ -69,7 +71,7 @@ void Model::build_budgets() {
   monthly_budget_.assign(P * T, 0.0);
   if (sc_.budget.method == BudgetSpec::Method::expected) {
     for (std::size_t d = 0; d < drivers(); ++d)
-      if (is_funded(sc_.budget, *sc_.drivers[d]))
+      if (funded(d))
         for (std::size_t j = 0; j < P * T; ++j) monthly_budget_[j] += margin * expected_[d][j];
   } else {
     // historic: last year's spend; file and capitation: the annual budget resolved on loading.

@@ -7,11 +7,17 @@
 namespace rxstress {
 namespace {
 
+struct PracticeRows {
+  std::vector<double> by_driver;  // [practice * drivers + d] of one year
+  std::vector<double> gross;      // [practice]: spend - budget
+};
+
 struct PathWork {
   std::vector<double> annual;   // [driver][practice * years + y]
   std::vector<double> monthly;  // [practice * months + t], trajectory paths only
   std::vector<PatientCost> patients;
   std::vector<double> holder_gross, carve, retained;  // one year of one model
+  PracticeRows rows;
 };
 
 void simulate_drivers(const Model& model, std::int64_t path, bool keep_months,
@@ -32,38 +38,54 @@ void simulate_drivers(const Model& model, std::int64_t path, bool keep_months,
   }
 }
 
-// Sums practices into the holders of each level, for slot j of the block.
-void aggregate_levels(const Model& model, const PathWork& w, int j, int b, Block& block) {
+// Each practice's spend by driver as rows [practice][driver], and its gross variance, for year
+// y: read once from the driver-major buffer, so that every level then adds whole rows.
+void practice_rows(const Model& model, const PathWork& w, std::size_t y, PracticeRows& rows) {
   const std::size_t P = model.practices(), Y = model.years(), D = model.drivers();
-  const auto& budget = model.practice_budget();
-  for (std::size_t l = 0; l < model.levels().size(); ++l) {
-    const HolderMap& map = model.levels()[l];
-    const std::size_t H = map.size();
-    Block::Level& out = block.levels[l];
-    for (std::size_t y = 0; y < Y; ++y) {
+  rows.by_driver.resize(P * D);
+  rows.gross.resize(P);
+  for (std::size_t i = 0; i < P; ++i) {
+    double spend = 0.0;
+    for (std::size_t d = 0; d < D; ++d) {
+      const double x = w.annual[d * P * Y + i * Y + y];
+      rows.by_driver[i * D + d] = x;
+      spend += x;
+    }
+    rows.gross[i] = spend - model.practice_budget()[i * Y + y];
+  }
+}
+
+// Sums practices into the holders of each level, for slot j of the block.
+void aggregate_levels(const Model& model, PathWork& w, int j, int b, Block& block) {
+  const std::size_t P = model.practices(), Y = model.years(), D = model.drivers();
+  for (std::size_t y = 0; y < Y; ++y) {
+    practice_rows(model, w, y, w.rows);
+    for (std::size_t l = 0; l < model.levels().size(); ++l) {
+      const HolderMap& map = model.levels()[l];
+      const std::size_t H = map.size();
+      Block::Level& out = block.levels[l];
       double* gross = out.gross.data() + (y * b + j) * H;
       double* by_driver = out.by_driver.data() + (y * b + j) * H * D;
       std::fill(gross, gross + H, 0.0);
       std::fill(by_driver, by_driver + H * D, 0.0);
       for (std::size_t i = 0; i < P; ++i) {
         const std::size_t h = map.of_practice[i];
-        double spend = 0.0;
-        for (std::size_t d = 0; d < D; ++d) {
-          const double x = w.annual[d * P * Y + i * Y + y];
-          by_driver[h * D + d] += x;
-          spend += x;
-        }
-        gross[h] += spend - budget[i * Y + y];
+        const double* row = w.rows.by_driver.data() + i * D;
+        double* into = by_driver + h * D;
+        for (std::size_t d = 0; d < D; ++d) into[d] += row[d];
+        gross[h] += w.rows.gross[i];
       }
     }
-    if (j < block.trajectory_count && model.keeps_trajectories(l)) {
-      const std::size_t T = model.months();
-      double* monthly = out.monthly.data() + j * T * H;
-      std::fill(monthly, monthly + T * H, 0.0);
-      for (std::size_t i = 0; i < P; ++i)
-        for (std::size_t t = 0; t < T; ++t)
-          monthly[t * H + map.of_practice[i]] += w.monthly[i * T + t];
-    }
+  }
+  for (std::size_t l = 0; l < model.levels().size(); ++l) {
+    if (j >= block.trajectory_count || !model.keeps_trajectories(l)) continue;
+    const HolderMap& map = model.levels()[l];
+    const std::size_t H = map.size(), T = model.months();
+    double* monthly = block.levels[l].monthly.data() + j * T * H;
+    std::fill(monthly, monthly + T * H, 0.0);
+    for (std::size_t i = 0; i < P; ++i)
+      for (std::size_t t = 0; t < T; ++t)
+        monthly[t * H + map.of_practice[i]] += w.monthly[i * T + t];
   }
 }
 

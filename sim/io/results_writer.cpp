@@ -271,12 +271,9 @@ void ResultsWriter::create_driver_detail() {
 // expectations (with the `expected` method that is exactly (1 + uplift) x E[driver]), so that each
 // driver's contribution V_d = spend_d - budget_d sums over drivers to the gross variance.
 void ResultsWriter::allocate_budgets() {
-  const Scenario& sc = model_.scenario();
   const std::size_t D = model_.drivers(), Y = model_.years();
   std::vector<double> funded(D, 0.0);
-  for (std::size_t d = 0; d < D; ++d)
-    for (const auto& f : sc.budget.funded)
-      if (f == sc.drivers[d]->name() || f == sc.drivers[d]->type()) funded[d] = 1.0;
+  for (std::size_t d = 0; d < D; ++d) funded[d] = model_.funded(d) ? 1.0 : 0.0;
   for (std::size_t l = 0; l < model_.levels().size(); ++l) {
     const HolderMap& map = model_.levels()[l];
     const std::size_t H = map.size();

@@ -7,6 +7,7 @@
 // lgamma(K + 1) is about 1.5e8 for K = 10^7, so a log-space pmf would carry an absolute error of
 // ~1e-8 in every term, whereas the recurrence keeps each weight to a few ulps per step. Long
 // double gives extra headroom for the cumulative sums.
+#include <array>
 #include <cmath>
 #include <stdexcept>
 
@@ -98,9 +99,30 @@ std::size_t clamp_rank(std::size_t rank, std::size_t K) {
   return rank < 1 ? 1 : (rank > K ? K : rank);
 }
 
+std::pair<std::size_t, std::size_t> compute_ci_indices(std::size_t K, double p, double level);
+
 }  // namespace
 
+// The statistics pass asks the same few (K, p, level) for every holder, and the binomial sums
+// cost O(sqrt K) long-double steps: each thread remembers its last answers.
 std::pair<std::size_t, std::size_t> quantile_ci_indices(std::size_t K, double p, double level) {
+  struct Answer {
+    std::size_t K = 0;  // 0: empty slot (K = 0 is refused)
+    double p = 0.0, level = 0.0;
+    std::pair<std::size_t, std::size_t> ranks;
+  };
+  thread_local std::array<Answer, 8> answers;
+  thread_local std::size_t next = 0;
+  for (const Answer& a : answers)
+    if (a.K == K && K != 0 && a.p == p && a.level == level) return a.ranks;
+  const auto ranks = compute_ci_indices(K, p, level);
+  answers[next++ % answers.size()] = {K, p, level, ranks};
+  return ranks;
+}
+
+namespace {
+
+std::pair<std::size_t, std::size_t> compute_ci_indices(std::size_t K, double p, double level) {
   if (K == 0) throw std::invalid_argument("confidence interval of no values");
   if (!(p >= 0.0 && p <= 1.0)) throw std::invalid_argument("quantile probability outside [0, 1]");
   if (!(level >= 0.0 && level <= 1.0)) throw std::invalid_argument("level outside [0, 1]");
@@ -119,5 +141,7 @@ std::pair<std::size_t, std::size_t> quantile_ci_indices(std::size_t K, double p,
   }
   return {clamp_rank(l, K) - 1, clamp_rank(u, K) - 1};
 }
+
+}  // namespace
 
 }  // namespace rxstress::stats

@@ -148,6 +148,10 @@ void fill_order_statistics(std::span<const double> x, IndexPair ci, HolderSummar
 
 }  // namespace
 
+void select_order_statistics(std::span<double> x, std::span<const std::size_t> ks) {
+  select(x.data(), x.data() + x.size(), 0, ks);
+}
+
 void summarise_into(std::span<double> outcomes, double budget, std::span<const double> thresholds,
                     HolderSummary& out) {
   if (outcomes.empty()) throw std::invalid_argument("summarise: no outcomes");
