@@ -413,3 +413,34 @@ TEST_CASE("CoMoments share recovers a known variance split", "[stats]") {
   CHECK(std::abs(co.share(0) - 0.2) < tolerance);
   CHECK(std::abs(co.share(1) - 0.8) < tolerance);
 }
+
+TEST_CASE("sort_values orders like std::sort; select places order statistics", "[stats]") {
+  std::mt19937_64 rng(7);
+  std::uniform_real_distribution<double> exponent(-320.0, 300.0);
+  std::uniform_int_distribution<int> coin(0, 5);
+  for (std::size_t n : {0, 1, 255, 256, 5000}) {
+    std::vector<double> x(n);
+    for (auto& v : x) {
+      const int c = coin(rng);
+      // Wide magnitudes (subnormals too) of both signs, signed zeros and repeated values.
+      v = c == 0   ? 0.0
+          : c == 1 ? -0.0
+          : c == 2 ? -3.5
+                   : (c == 3 ? -1.0 : 1.0) * std::pow(10.0, exponent(rng));
+    }
+    std::vector<double> want = x, got = x;
+    std::sort(want.begin(), want.end());
+    st::sort_values(got);
+    INFO("n = " << n);
+    CHECK(got == want);  // == treats -0.0 and +0.0 as equal, as std::sort's order does
+    CHECK(std::is_sorted(got.begin(), got.end()));
+    if (n < 10) continue;
+    std::vector<double> sel = x;
+    const std::vector<std::size_t> ks{0, n / 3, n / 2, n - 1};
+    st::select_order_statistics(sel, ks);
+    for (std::size_t k : ks) CHECK(sel[k] == want[k]);
+  }
+  std::vector<double> same(1000, 42.0);  // every digit shared: each pass is skipped
+  st::sort_values(same);
+  CHECK(std::count(same.begin(), same.end(), 42.0) == 1000);
+}

@@ -131,12 +131,20 @@ LevelStats summarise_dataset(const h5::Dataset& outcomes, const std::vector<doub
       // Holders are independent: summarised in parallel, each into its own slot, so the results
       // do not depend on the thread count.
       tbb::parallel_for(tbb::blocked_range<hsize_t>(0, n, 16), [&](const auto& range) {
-        std::vector<double> column(K);
-        for (hsize_t h = range.begin(); h < range.end(); ++h) {
-          for (hsize_t k = 0; k < K; ++k) column[k] = slab[k * n + h];
-          out.convergence[y * H + h0 + h] = convergence(column);
-          stats::summarise_into(column, budget[y * H + h0 + h], thresholds,
-                                out.holders[y * H + h0 + h]);
+        // Columns are gathered a tile of holders at a time, so each row of the slab is read a
+        // cache line at a time rather than one value per line.
+        constexpr hsize_t kTile = 8;
+        std::vector<double> columns(kTile * K);
+        for (hsize_t t0 = range.begin(); t0 < range.end(); t0 += kTile) {
+          const hsize_t width = std::min(kTile, range.end() - t0);
+          for (hsize_t k = 0; k < K; ++k)
+            for (hsize_t c = 0; c < width; ++c) columns[c * K + k] = slab[k * n + t0 + c];
+          for (hsize_t c = 0; c < width; ++c) {
+            const std::span<double> column(columns.data() + c * K, K);
+            const hsize_t j = y * H + h0 + t0 + c;
+            out.convergence[j] = convergence(column);
+            stats::summarise_into(column, budget[j], thresholds, out.holders[j]);
+          }
         }
       });
     }
