@@ -731,6 +731,22 @@ TEST_CASE("overridden values are validated like the file's", "[scenario]") {
     CHECK(e.where().file == "--set");
     CHECK_THAT(e.what(), Contains("no '='"));
   }
+  SECTION("an empty key path") {
+    const InputError e = load_error(kBase, {"=12"});
+    CHECK(e.where().file == "--set");
+    CHECK(e.key_path() == "=12");
+    CHECK(e.problem() == "the key path before '=' is empty");
+    CHECK_THAT(e.what(), Contains("; expected --set key.path=value"));
+  }
+  SECTION("an empty key between dots") {
+    for (const std::string o : {".paths=12", "paths.=12", "drivers..type=baseline"}) {
+      INFO(o);
+      const InputError e = load_error(kBase, {o});
+      CHECK(e.where().file == "--set");
+      CHECK_THAT(e.problem(), Contains("has an empty key"));
+      CHECK_THAT(e.what(), Contains("; expected --set key.path=value"));
+    }
+  }
   SECTION("a new key is an unknown key") {
     const InputError e = load_error(kBase, {"pathz=10"});
     CHECK(e.key_path() == "pathz");

@@ -100,9 +100,17 @@ YAML::Node step_into(YAML::Node node, const std::string& key, const std::string&
 // Applies one "a.b.0.c=value" override to the tree.
 void apply_override(YAML::Node root, const std::string& assignment) {
   const auto eq = assignment.find('=');
-  if (eq == std::string::npos || eq == 0)
-    throw InputError({"--set", 0, 0}, assignment, "no '=' in the override", "key.path=value");
-  const auto keys = split_override_path(assignment.substr(0, eq));
+  if (eq == std::string::npos)
+    throw InputError({"--set", 0, 0}, assignment, "no '=' in the override", "--set key.path=value");
+  if (eq == 0)
+    throw InputError({"--set", 0, 0}, assignment, "the key path before '=' is empty",
+                     "--set key.path=value, e.g. --set paths=1000");
+  const std::string path = assignment.substr(0, eq);
+  const auto keys = split_override_path(path);
+  // "a..b", ".a" or "a.": a key between the dots is missing.
+  if (path.front() == '.' || path.back() == '.' || path.find("..") != std::string::npos)
+    throw InputError({"--set", 0, 0}, assignment, "the key path '" + path + "' has an empty key",
+                     "--set key.path=value, keys separated by single dots");
   YAML::Node value;
   try {
     value = YAML::Load(assignment.substr(eq + 1));
