@@ -383,6 +383,14 @@ TEST_CASE("YAML syntax errors are located", "[scenario]") {
                 "YAML syntax error: illegal tab");
   }
   SECTION("an empty file") { check_error(load_error(""), 1, 1, "", "empty"); }
+  SECTION("lists nested past the parser's depth limit") {
+    // yaml-cpp's own message is "bad file". The location is its scanner's mark, which has read
+    // past the whole flow list by then: here the start of the next line.
+    const InputError e = load_error("[1, " + std::string(600, '[') + std::string(601, ']') + "\n");
+    check_error(e, 2, 1, "", "lists and mappings nested too deep for the YAML parser");
+    CHECK_THAT(e.what(), !Contains("bad file"));
+    CHECK_THAT(e.what(), Contains("; expected a scenario nested a few levels deep"));
+  }
   SECTION("a scalar instead of a mapping") {
     check_error(load_error("hello\n"), 1, 1, "(top level)", "found 'hello'");
   }

@@ -1,5 +1,6 @@
 // Loading a scenario: YAML text -> overrides -> validated Scenario.
 #include <fmt/format.h>
+#include <yaml-cpp/depthguard.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -55,6 +56,14 @@ YAML::Node parse_yaml(const std::string& text, const std::string& file) {
     YAML::Node root = YAML::Load(text);
     if (!root || root.IsNull()) throw_empty(text, file);
     return root;
+  } catch (const YAML::DeepRecursion& e) {
+    // yaml-cpp's own message is just "bad file". Its mark is where its scanner was when the
+    // limit was reached: past the whole flow list (the end of that line or the next line).
+    throw InputError({file, e.mark.line + 1, e.mark.column + 1}, "",
+                     fmt::format("lists and mappings nested too deep for the YAML parser (it "
+                                 "stops at {} levels)",
+                                 e.depth()),
+                     "a scenario nested a few levels deep");
   } catch (const YAML::ParserException& e) {
     throw InputError({file, e.mark.line + 1, e.mark.column + 1}, "", "YAML syntax error: " + e.msg,
                      "valid YAML");
