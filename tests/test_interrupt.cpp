@@ -27,6 +27,7 @@
 
 namespace fs = std::filesystem;
 using Catch::Matchers::Contains;
+using Catch::Matchers::EndsWith;
 using Clock = std::chrono::steady_clock;
 
 namespace {
@@ -305,6 +306,11 @@ TEST_CASE("a full disk (a tiny file-size limit) fails cleanly: no results, no pa
   CHECK(child.exit_status() == 1);
   CHECK_THAT(child.err(), Contains("rxstress: ") && Contains("out.h5"));
   CHECK_THAT(child.err(), !Contains("terminate called"));
+  // One line, with the system's reason (HDF5's own description spans two lines).
+  const std::string err = child.err();
+  CHECK_THAT(err, Contains("File too large"));
+  CHECK(std::count(err.begin(), err.end(), '\n') == 1);
+  CHECK_THAT(err, EndsWith("\n"));
   INFO("left in the output directory: " << joined(entries(dir.out())));
   CHECK(entries(dir.out()).empty());
 }

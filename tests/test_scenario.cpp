@@ -327,7 +327,7 @@ TEST_CASE("tests/data/small-csv.yaml reads practices.csv with RFC 4180 quoting",
   CHECK(pop.name[0] == "Riverside Surgery");
   CHECK(pop.name[1] == "Smith, Jones and Partners");  // quoted, with a comma
   CHECK(pop.name[3] == "The \"Old\" Surgery");        // doubled quotes
-  CHECK(pop.list_size[1] == 11450);  // the comma did not shift the columns
+  CHECK(pop.list_size[1] == 11450);                   // the comma did not shift the columns
   CHECK(pop.annual_spend[1] == 1832000);
   CHECK(pop.generic_share[1] == 0.21);
   CHECK(pop.list_size[11] == 15020);
@@ -382,8 +382,14 @@ TEST_CASE("YAML syntax errors are located", "[scenario]") {
     check_error(load_error(edit(kBase, "seed: 99\n", "\tseed: 99\n")), 7, 1, "",
                 "YAML syntax error: illegal tab");
   }
-  SECTION("an empty file") {
-    check_error(load_error(""), 1, 1, "", "empty");
+  SECTION("an empty file") { check_error(load_error(""), 1, 1, "", "empty"); }
+  SECTION("lists nested past the parser's depth limit") {
+    // yaml-cpp's own message is "bad file". The location is its scanner's mark, which has read
+    // past the whole flow list by then: here the start of the next line.
+    const InputError e = load_error("[1, " + std::string(600, '[') + std::string(601, ']') + "\n");
+    check_error(e, 2, 1, "", "lists and mappings nested too deep for the YAML parser");
+    CHECK_THAT(e.what(), !Contains("bad file"));
+    CHECK_THAT(e.what(), Contains("; expected a scenario nested a few levels deep"));
   }
   SECTION("a scalar instead of a mapping") {
     check_error(load_error("hello\n"), 1, 1, "(top level)", "found 'hello'");
@@ -457,12 +463,12 @@ TEST_CASE("values of the wrong type are errors", "[scenario]") {
                 "drivers[2].rate_per_1000", "found 'often'");
   }
   SECTION("a mapping where a list is expected") {
-    check_error(load_error(edit(kBase, "thresholds: [0, 0.02, 0.05]", "thresholds: {a: 1}")),
-                46, 15, "outputs.thresholds", "found a mapping");
+    check_error(load_error(edit(kBase, "thresholds: [0, 0.02, 0.05]", "thresholds: {a: 1}")), 46,
+                15, "outputs.thresholds", "found a mapping");
   }
   SECTION("a number where a mapping is expected") {
-    check_error(load_error(edit(kBase, "growth: {mean: 0.04, sd: 0.02}", "growth: 0.04")), 16,
-                13, "drivers[0].growth", "found '0.04'");
+    check_error(load_error(edit(kBase, "growth: {mean: 0.04, sd: 0.02}", "growth: 0.04")), 16, 13,
+                "drivers[0].growth", "found '0.04'");
   }
   SECTION("a bad list element names its index") {
     check_error(load_error(edit(kBase, "thresholds: [0, 0.02, 0.05]", "thresholds: [0, x, 0.05]")),
@@ -472,8 +478,8 @@ TEST_CASE("values of the wrong type are errors", "[scenario]") {
 
 TEST_CASE("out-of-range and non-finite values are errors", "[scenario]") {
   SECTION("negative sd") {
-    check_error(load_error(edit(kBase, "sd: 0.02}", "sd: -0.02}")), 16, 30,
-                "drivers[0].growth.sd", "-0.02 is out of range");
+    check_error(load_error(edit(kBase, "sd: 0.02}", "sd: -0.02}")), 16, 30, "drivers[0].growth.sd",
+                "-0.02 is out of range");
   }
   SECTION("probability 1.5") {
     const InputError e = load_error(edit(kBase, "enter_crisis: 0.03", "enter_crisis: 1.5"));
@@ -481,8 +487,7 @@ TEST_CASE("out-of-range and non-finite values are errors", "[scenario]") {
     CHECK_THAT(e.what(), Contains("[0, 1]") && Contains("probability/month"));
   }
   SECTION("autocorrelation 1.0") {
-    const InputError e =
-        load_error(edit(kBase, "autocorrelation: 0.5}", "autocorrelation: 1.0}"));
+    const InputError e = load_error(edit(kBase, "autocorrelation: 0.5}", "autocorrelation: 1.0}"));
     check_error(e, 17, 47, "drivers[0].noise.autocorrelation", "1 is out of range");
     CHECK_THAT(e.what(), Contains("[-0.99, 0.99]"));
   }
@@ -495,9 +500,9 @@ TEST_CASE("out-of-range and non-finite values are errors", "[scenario]") {
                 "not finite");
   }
   SECTION("-.inf in a list") {
-    check_error(load_error(edit(kBase, "thresholds: [0, 0.02, 0.05]",
-                                "thresholds: [0, 0.02, -.inf]")),
-                46, 25, "outputs.thresholds[2]", "found '-.inf'");
+    check_error(
+        load_error(edit(kBase, "thresholds: [0, 0.02, 0.05]", "thresholds: [0, 0.02, -.inf]")), 46,
+        25, "outputs.thresholds[2]", "found '-.inf'");
   }
   SECTION("horizon_months: 0") {
     check_error(load_error(edit(kBase, "horizon_months: 15", "horizon_months: 0")), 5, 17,
@@ -512,8 +517,7 @@ TEST_CASE("out-of-range and non-finite values are errors", "[scenario]") {
                 "0 is out of range");
   }
   SECTION("a fractional path count") {
-    check_error(load_error(edit(kBase, "paths: 300", "paths: 2.5")), 6, 8, "paths",
-                "found '2.5'");
+    check_error(load_error(edit(kBase, "paths: 300", "paths: 2.5")), 6, 8, "paths", "found '2.5'");
   }
   SECTION("a month that does not exist") {
     check_error(load_error(edit(kBase, "start: 2027-01", "start: 2027-13")), 4, 8, "start",
@@ -527,18 +531,17 @@ TEST_CASE("out-of-range and non-finite values are errors", "[scenario]") {
 
 TEST_CASE("missing required keys are located at the enclosing mapping", "[scenario]") {
   SECTION("baseline without noise") {
-    check_error(
-        load_error(edit(kBase, "    noise: {sd_at_10k: 0.03, autocorrelation: 0.5}\n", "")), 15,
-        5, "drivers[0]", "missing required key 'noise'");
+    check_error(load_error(edit(kBase, "    noise: {sd_at_10k: 0.03, autocorrelation: 0.5}\n", "")),
+                15, 5, "drivers[0]", "missing required key 'noise'");
   }
   SECTION("a growth without sd") {
     check_error(load_error(edit(kBase, "growth: {mean: 0.04, sd: 0.02}", "growth: {mean: 0.04}")),
                 16, 13, "drivers[0].growth", "missing required key 'sd'");
   }
   SECTION("a driver without a type") {
-    check_error(load_error(edit(kBase, "  - type: concessions\n    name: ncso\n",
-                                "  - name: ncso\n")),
-                19, 5, "drivers[1]", "missing required key 'type'");
+    check_error(
+        load_error(edit(kBase, "  - type: concessions\n    name: ncso\n", "  - name: ncso\n")), 19,
+        5, "drivers[1]", "missing required key 'type'");
   }
   SECTION("no drivers") {
     const std::string text = kBase.substr(0, kBase.find("drivers:\n")) +
@@ -549,9 +552,8 @@ TEST_CASE("missing required keys are located at the enclosing mapping", "[scenar
 
 TEST_CASE("population errors", "[scenario]") {
   SECTION("empty") {
-    const std::string text =
-        kBase.substr(0, kBase.find("  practices:\n")) + "  practices: []\n" +
-        kBase.substr(kBase.find("  source: invented\n"));
+    const std::string text = kBase.substr(0, kBase.find("  practices:\n")) + "  practices: []\n" +
+                             kBase.substr(kBase.find("  source: invented\n"));
     check_error(load_error(text), 9, 3, "population.practices", "the population is empty");
   }
   SECTION("duplicate practice ids") {
@@ -578,8 +580,8 @@ TEST_CASE("population errors", "[scenario]") {
 
 // Known defect: duplicate ids are reported at the population mapping (9:3), not at the duplicate.
 TEST_CASE("a duplicate practice id is located at the duplicate", "[scenario]") {
-  check_error(load_error(edit(kBase, "{id: A3,", "{id: A1,")), 12, 12,
-              "population.practices[2].id", "duplicate practice id 'A1'");
+  check_error(load_error(edit(kBase, "{id: A3,", "{id: A1,")), 12, 12, "population.practices[2].id",
+              "duplicate practice id 'A1'");
 }
 
 TEST_CASE("CSV errors name the CSV file, row and column", "[scenario]") {
@@ -597,14 +599,15 @@ TEST_CASE("CSV errors name the CSV file, row and column", "[scenario]") {
     throw std::logic_error("unreachable");
   };
   SECTION("non-numeric list_size in row 3, after a quoted name with a comma") {
-    const InputError e = error_for("T1,One,4000,600000,0.2,N1,P1\n"
-                                   "T2,\"Smith, Jones\",lots,900000,0.3,N1,P1\n");
+    const InputError e = error_for(
+        "T1,One,4000,600000,0.2,N1,P1\n"
+        "T2,\"Smith, Jones\",lots,900000,0.3,N1,P1\n");
     check_error(e, 3, 19, "list_size", "found 'lots'", csv);
     CHECK_THAT(e.what(), Contains("practices.csv:3:19: list_size:"));
   }
   SECTION("generic_share out of range") {
-    check_error(error_for("T1,One,4000,600000,1.5,N1,P1\n"), 2, 20, "generic_share",
-                "found '1.5'", csv);
+    check_error(error_for("T1,One,4000,600000,1.5,N1,P1\n"), 2, 20, "generic_share", "found '1.5'",
+                csv);
   }
   SECTION("an empty CSV (no practices) is an empty population") {
     const InputError e = error_for("");
@@ -735,6 +738,22 @@ TEST_CASE("overridden values are validated like the file's", "[scenario]") {
     const InputError e = load_error(kBase, {"paths"});
     CHECK(e.where().file == "--set");
     CHECK_THAT(e.what(), Contains("no '='"));
+  }
+  SECTION("an empty key path") {
+    const InputError e = load_error(kBase, {"=12"});
+    CHECK(e.where().file == "--set");
+    CHECK(e.key_path() == "=12");
+    CHECK(e.problem() == "the key path before '=' is empty");
+    CHECK_THAT(e.what(), Contains("; expected --set key.path=value"));
+  }
+  SECTION("an empty key between dots") {
+    for (const std::string o : {".paths=12", "paths.=12", "drivers..type=baseline"}) {
+      INFO(o);
+      const InputError e = load_error(kBase, {o});
+      CHECK(e.where().file == "--set");
+      CHECK_THAT(e.problem(), Contains("has an empty key"));
+      CHECK_THAT(e.what(), Contains("; expected --set key.path=value"));
+    }
   }
   SECTION("a new key is an unknown key") {
     const InputError e = load_error(kBase, {"pathz=10"});

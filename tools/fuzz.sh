@@ -8,7 +8,7 @@
 # corpus grown by earlier runs (build-fuzz/corpus/<target>, not committed). Prints the executions
 # and the findings; exits 1 if there is any finding (build-fuzz/findings/<target>/).
 #   FUZZ_KEEP_GOING=1   carry on after a finding (libFuzzer -fork=1 -ignore_crashes=1 ...)
-#   FUZZ_JOBS=N         build parallelism (default 1: sanitizer builds are big)
+#   FUZZ_JOBS=N         build parallelism (default 2)
 #   FUZZ_BUILD_DIR=DIR  build directory (default build-fuzz)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,7 +20,7 @@ targets=("$@")
 [[ ${targets[0]} == all ]] && targets=(scenario csv)
 [[ $seconds =~ ^[0-9]+$ ]] || { echo "usage: tools/fuzz.sh [SECONDS] [scenario|csv|all]" >&2; exit 2; }
 build=${FUZZ_BUILD_DIR:-build-fuzz}
-jobs=${FUZZ_JOBS:-1}
+jobs=${FUZZ_JOBS:-2}
 
 # clang and its libFuzzer runtime (Debian bookworm: clang 14).
 if ! command -v clang++ >/dev/null || ! ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1; then

@@ -55,10 +55,33 @@ herr_t keep_innermost(unsigned n, const H5E_error2_t* err, void* out) {
   return 0;
 }
 
+// HDF5's descriptions can span lines: the POSIX driver's "file write failed: time = <ctime>,
+// filename = ..., errno = 27, error message = 'File too large', buf = 0x..., ..." carries
+// ctime's newline. A message is one line: keep "file write failed: File too large" of such a
+// description, and turn any other line break into a space.
+std::string one_line_detail(std::string desc) {
+  static constexpr std::string_view kSystem = "error message = '";
+  if (const auto at = desc.find(kSystem), colon = desc.find(':');
+      at != std::string::npos && colon != std::string::npos && colon < at) {
+    const auto begin = at + kSystem.size();
+    const auto end = desc.find('\'', begin);
+    if (end != std::string::npos && end > begin)
+      desc = desc.substr(0, colon) + ": " + desc.substr(begin, end - begin);
+  }
+  std::string out;
+  for (char c : desc) {
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+    if (c == ' ' && (out.empty() || out.back() == ' ')) continue;
+    out += c;
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
 std::string hdf5_detail() {
   std::string detail;
   H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, keep_innermost, &detail);
-  return detail;
+  return one_line_detail(detail);
 }
 
 // `what` is only evaluated on failure, after the error stack has been read: building the

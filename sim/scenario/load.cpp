@@ -1,5 +1,6 @@
 // Loading a scenario: YAML text -> overrides -> validated Scenario.
 #include <fmt/format.h>
+#include <yaml-cpp/depthguard.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -55,6 +56,14 @@ YAML::Node parse_yaml(const std::string& text, const std::string& file) {
     YAML::Node root = YAML::Load(text);
     if (!root || root.IsNull()) throw_empty(text, file);
     return root;
+  } catch (const YAML::DeepRecursion& e) {
+    // yaml-cpp's own message is just "bad file". Its mark is where its scanner was when the
+    // limit was reached: past the whole flow list (the end of that line or the next line).
+    throw InputError({file, e.mark.line + 1, e.mark.column + 1}, "",
+                     fmt::format("lists and mappings nested too deep for the YAML parser (it "
+                                 "stops at {} levels)",
+                                 e.depth()),
+                     "a scenario nested a few levels deep");
   } catch (const YAML::ParserException& e) {
     throw InputError({file, e.mark.line + 1, e.mark.column + 1}, "", "YAML syntax error: " + e.msg,
                      "valid YAML");
@@ -100,9 +109,17 @@ YAML::Node step_into(YAML::Node node, const std::string& key, const std::string&
 // Applies one "a.b.0.c=value" override to the tree.
 void apply_override(YAML::Node root, const std::string& assignment) {
   const auto eq = assignment.find('=');
-  if (eq == std::string::npos || eq == 0)
-    throw InputError({"--set", 0, 0}, assignment, "no '=' in the override", "key.path=value");
-  const auto keys = split_override_path(assignment.substr(0, eq));
+  if (eq == std::string::npos)
+    throw InputError({"--set", 0, 0}, assignment, "no '=' in the override", "--set key.path=value");
+  if (eq == 0)
+    throw InputError({"--set", 0, 0}, assignment, "the key path before '=' is empty",
+                     "--set key.path=value, e.g. --set paths=1000");
+  const std::string path = assignment.substr(0, eq);
+  const auto keys = split_override_path(path);
+  // "a..b", ".a" or "a.": a key between the dots is missing.
+  if (path.front() == '.' || path.back() == '.' || path.find("..") != std::string::npos)
+    throw InputError({"--set", 0, 0}, assignment, "the key path '" + path + "' has an empty key",
+                     "--set key.path=value, keys separated by single dots");
   YAML::Node value;
   try {
     value = YAML::Load(assignment.substr(eq + 1));
