@@ -151,7 +151,9 @@ TEST_CASE("run refuses an output over --max-output before writing anything", "[r
   CHECK_FALSE(fs::exists(out));
   for (const auto& entry : fs::directory_iterator(work_dir()))
     CHECK(entry.path().filename().string().find("refused") == std::string::npos);
-  CHECK(cli("run " + kSmall + " -o " + out.string() + " --max-output lots").status == 2);
+  const Result bad = cli("run " + kSmall + " -o " + out.string() + " --max-output lots");
+  CHECK(bad.status == 2);
+  CHECK_THAT(bad.output, Contains("--max-output: 'lots' is not a size"));
 }
 
 TEST_CASE("the output estimate is within a factor 2 of an uncompressed file", "[replay]") {

@@ -75,7 +75,11 @@ ResourceEstimate estimate_resources(const Model& model, int threads) {
 
 std::uint64_t parse_size(std::string_view text, const std::string& option) {
   const auto bad = [&] {
-    return InputError({"command line", 0, 0}, option, "'" + std::string(text) + "' is not a size",
+    // Appended, not "'" + std::string(text) + ...: GCC 12 warns falsely on that at -O2 (-Wrestrict,
+    // GCC bug 105651).
+    std::string what = "'";
+    what.append(text).append("' is not a size");
+    return InputError({"command line", 0, 0}, option, what,
                       "a number of bytes, optionally with K, M, G or T (e.g. 500M, 20G)");
   };
   double value = 0.0;
