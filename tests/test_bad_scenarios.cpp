@@ -7,133 +7,26 @@
 // fails (asking for the line to be removed) once the defect is fixed.
 //
 // Also the command-line overrides (--set, --paths) with bad values.
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <catch2/catch.hpp>
-#include <chrono>
-#include <cstdlib>
-#include <cstring>
 #include <deque>
 #include <filesystem>
 #include <fstream>
 #include <optional>
 #include <regex>
-#include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
+
+#include "program.hpp"
 
 namespace fs = std::filesystem;
 using Catch::Matchers::Contains;
+using namespace rxstress::testing;
 
 namespace {
 
 const fs::path kSource = RXSTRESS_SOURCE_DIR;
 const fs::path kCorpus = kSource / "tests" / "data" / "bad-scenarios";
-const std::string kBinary = RXSTRESS_BINARY;
-
-// A fresh directory under $TMPDIR (or /tmp), removed with everything in it.
-class ScratchDir {
- public:
-  explicit ScratchDir(const std::string& tag) {
-    const char* base = std::getenv("TMPDIR");
-    std::string pattern =
-        std::string(base && *base ? base : "/tmp") + "/rxstress-" + tag + "-XXXXXX";
-    std::vector<char> buf(pattern.begin(), pattern.end());
-    buf.push_back('\0');
-    if (!mkdtemp(buf.data())) throw std::runtime_error("mkdtemp failed for " + pattern);
-    path_ = buf.data();
-  }
-  ~ScratchDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-struct Outcome {
-  bool exited = false;  // normally, with `status`
-  int status = -1;      // exit status, or the signal number when !exited
-  bool timed_out = false;
-  std::string out, err;
-  std::string describe() const {
-    if (timed_out) return "still running at the deadline (killed)";
-    return exited ? "exit status " + std::to_string(status)
-                  : "killed by signal " + std::to_string(status) + " (" + strsignal(status) + ")";
-  }
-};
-
-// Runs the rxstress program with `args` in `cwd`, stdout and stderr captured, stdin /dev/null.
-Outcome run_rxstress(const std::vector<std::string>& args, const fs::path& logs,
-                     std::chrono::seconds limit = std::chrono::seconds(30)) {
-  std::vector<std::string> argv_s{kBinary};
-  argv_s.insert(argv_s.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : argv_s) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  const std::string out_path = (logs / "stdout.txt").string();
-  const std::string err_path = (logs / "stderr.txt").string();
-  const pid_t pid = fork();
-  if (pid < 0) throw std::runtime_error("fork failed");
-  if (pid == 0) {
-    const int in = open("/dev/null", O_RDONLY);
-    const int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    const int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (in < 0 || out < 0 || err < 0) _exit(125);
-    dup2(in, 0);
-    dup2(out, 1);
-    dup2(err, 2);
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  Outcome r;
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  int raw = 0;
-  for (;;) {
-    const pid_t done = waitpid(pid, &raw, WNOHANG);
-    if (done == pid) break;
-    if (std::chrono::steady_clock::now() > deadline) {
-      kill(pid, SIGKILL);
-      waitpid(pid, &raw, 0);
-      r.timed_out = true;
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  if (!r.timed_out) {
-    r.exited = WIFEXITED(raw);
-    r.status = r.exited ? WEXITSTATUS(raw) : WTERMSIG(raw);
-  }
-  r.out = slurp(out_path);
-  r.err = slurp(err_path);
-  return r;
-}
-
-// The names of the files in `dir` (empty when there is none).
-std::vector<std::string> entries(const fs::path& dir) {
-  std::vector<std::string> names;
-  if (fs::exists(dir))
-    for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
 // ------------------------------------------------------------------------------------- the corpus
 
 // "# expect: exit=2 where=LINE:COL key=KEY message=FRAGMENT" (where may be FILE.csv:ROW:COL,
@@ -211,10 +104,8 @@ void check_case(const fs::path& file) {
   if (!e->known_bug.empty()) INFO("known bug: " << e->known_bug);
 
   ScratchDir scratch("bad-input");
-  const fs::path logs = scratch.path() / "logs";
-  const fs::path outdir = scratch.path() / "out";
-  fs::create_directories(logs);
-  fs::create_directories(outdir);
+  const fs::path logs = scratch.logs();
+  const fs::path outdir = scratch.out();
   const fs::path out = outdir / "results.h5";
 
   {
@@ -289,30 +180,6 @@ TEST_CASE("the bad-scenario corpus is well formed", "[bad-input]") {
 
 namespace {
 
-// A valid scenario of its own, so that these cases depend on nothing but the loader.
-const char* const kGood = R"yaml(rxstress: 1
-name: good
-start: 2026-04
-horizon_months: 12
-paths: 100
-seed: 1
-population:
-  synthetic:
-    practices: 4
-    list_size: {median: 7000, sigma_log: 0.5}
-    spend_per_patient: {mean: 160, sd: 30}
-    providers: 2
-    neighbourhoods: 2
-drivers:
-  - type: baseline
-    growth: {mean: 0.04, sd: 0.02}
-    seasonality: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]
-    noise: {sd_at_10k: 0.03, autocorrelation: 0.5}
-delegation:
-  - {name: icb-held, holder: icb}
-  - {name: practice-held, holder: practice}
-)yaml";
-
 struct OverrideRun {
   Outcome r;
   std::vector<std::string> left;  // files in the output directory afterwards
@@ -320,17 +187,11 @@ struct OverrideRun {
 
 OverrideRun run_with(const std::vector<std::string>& extra) {
   ScratchDir scratch("bad-override");
-  const fs::path logs = scratch.path() / "logs";
-  const fs::path outdir = scratch.path() / "out";
-  fs::create_directories(logs);
-  fs::create_directories(outdir);
-  const fs::path scenario = scratch.path() / "good.yaml";
-  std::ofstream(scenario) << kGood;
-  std::vector<std::string> args{"run", scenario.string(), "-o", (outdir / "results.h5").string(),
-                                "--quiet"};
+  std::vector<std::string> args{"run", scratch.scenario(), "-o",
+                                (scratch.out() / "results.h5").string(), "--quiet"};
   args.insert(args.end(), extra.begin(), extra.end());
-  OverrideRun o{run_rxstress(args, logs), {}};
-  o.left = entries(outdir);
+  OverrideRun o{run_rxstress(args, scratch.logs()), {}};
+  o.left = entries(scratch.out());
   return o;
 }
 
@@ -385,8 +246,7 @@ TEST_CASE("bad --set and --paths values exit 2 and write nothing", "[bad-input]"
 
 TEST_CASE("a scenario path that is missing or a directory exits 2", "[bad-input]") {
   ScratchDir scratch("bad-path");
-  const fs::path logs = scratch.path() / "logs";
-  fs::create_directories(logs);
+  const fs::path logs = scratch.logs();
   const std::vector<std::pair<std::string, std::string>> paths{
       {"a file that does not exist", (scratch.path() / "no-such.yaml").string()},
       {"a directory", scratch.path().string()}};
