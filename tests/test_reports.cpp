@@ -2,6 +2,7 @@
 // own path outcomes and against known variance shares.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <sstream>
@@ -190,4 +191,59 @@ TEST_CASE("summary shows a detail driver's per-practice distribution from /drive
   CHECK(std::stod(cell[4]) == Approx(p5).epsilon(1e-9));
   // Concessions only ever add cost: every practice-year is positive.
   CHECK(x.front() > 0);
+}
+
+namespace {
+
+// The binomial(n, p) quantile: the smallest k with P(B <= k) >= q (scipy's ppf), by summing the
+// probability mass in log space.
+std::size_t binomial_ppf(std::size_t n, double p, double q) {
+  double cdf = 0;
+  for (std::size_t k = 0; k <= n; ++k) {
+    const double log_pmf = std::lgamma(n + 1.0) - std::lgamma(k + 1.0) - std::lgamma(n - k + 1.0) +
+                           k * std::log(p) + (n - k) * std::log1p(-p);
+    cdf += std::exp(log_pmf);
+    if (cdf >= q) return k;
+  }
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("the convergence table is the mean and 95 % quantile of the first K/8, K/4, K/2, K paths",
+          "[reports]") {
+  const std::size_t K = 1601;  // not a power of two: the steps are 200, 400, 800 and 1601 paths
+  const auto sc = scenario(identical_practices(6, 7000, 3), kSystemicBaseline + kLocalHcp, K,
+                           "delegation:\n  - {name: nb, holder: neighbourhood}\n");
+  TempRun run(sc, "convergence");
+  const auto f = h5::File::open_read(run.file.string());
+  const auto outcome = f.open_dataset("models/nb/outcome").read_all<double>();  // [1, K, 2]
+  const std::string g = "models/nb/stats/convergence/";
+  const auto paths = f.open_dataset(g + "paths").read_all<double>();  // [S]
+  const auto mean = f.open_dataset(g + "mean").read_all<double>();    // [1, H, S]
+  const auto se_mean = f.open_dataset(g + "se_mean").read_all<double>();
+  const auto q95 = f.open_dataset(g + "q95").read_all<double>();
+  const auto se_q95 = f.open_dataset(g + "se_q95").read_all<double>();
+  const std::vector<std::size_t> steps{200, 400, 800, 1601};
+  REQUIRE(paths == std::vector<double>(steps.begin(), steps.end()));
+  REQUIRE(mean.size() == 2 * steps.size());
+  for (std::size_t h = 0; h < 2; ++h)
+    for (std::size_t s = 0; s < steps.size(); ++s) {
+      const std::size_t n = steps[s], j = h * steps.size() + s;
+      INFO("holder " << h << ", first " << n << " paths");
+      std::vector<double> x;
+      for (std::size_t k = 0; k < n; ++k) x.push_back(outcome[k * 2 + h]);
+      const auto m = moments(x);
+      std::sort(x.begin(), x.end());
+      const double at = (n - 1) * 0.95;  // numpy 'linear'
+      const auto lo = static_cast<std::size_t>(at);
+      const double q = x[lo] + (x[std::min(lo + 1, n - 1)] - x[lo]) * (at - lo);
+      // Distribution-free 95 % interval: 1-based ranks ppf(0.025) and ppf(0.975) + 1.
+      const std::size_t l = std::max<std::size_t>(1, binomial_ppf(n, 0.95, 0.025));
+      const std::size_t u = std::min(n, binomial_ppf(n, 0.95, 0.975) + 1);
+      CHECK(mean[j] == Approx(m.mean).epsilon(1e-12));
+      CHECK(se_mean[j] == Approx(m.se_mean).epsilon(1e-9));
+      CHECK(q95[j] == Approx(q).epsilon(1e-12));
+      CHECK(se_q95[j] == Approx((x[u - 1] - x[l - 1]) / (2 * 1.959964)).epsilon(1e-12));
+    }
 }

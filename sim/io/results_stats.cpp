@@ -80,31 +80,37 @@ void write_convergence(h5::Group& st, const std::vector<Convergence>& c, hsize_t
 
 }  // namespace
 
-Convergence convergence(std::span<const double> outcomes) {
+Convergence convergence(std::span<const double> outcomes, std::span<const double> sorted) {
   Convergence c;
   const std::size_t K = outcomes.size();
   std::vector<double> part;
   for (std::size_t s = 0; s < Convergence::kSteps; ++s) {
     const std::size_t n = std::max<std::size_t>(1, K >> (Convergence::kSteps - 1 - s));
-    part.assign(outcomes.begin(), outcomes.begin() + n);
+    const std::span<const double> first(outcomes.data(), n);
     double mean = 0.0;
-    for (double x : part) mean += x;
+    for (double x : first) mean += x;
     mean /= n;
     double ss = 0.0;
-    for (double x : part) ss += (x - mean) * (x - mean);
+    for (double x : first) ss += (x - mean) * (x - mean);
     const auto [lo, hi] = stats::quantile_ci_indices(n, 0.95, 0.95);
     const auto q = stats::quantile_point(n, 0.95);
-    // The four order statistics by one selection (cheaper than sorting each subset).
-    std::array<std::size_t, 4> ks{lo, q.lo, q.hi, hi};
-    std::sort(ks.begin(), ks.end());
-    const auto distinct = static_cast<std::size_t>(std::unique(ks.begin(), ks.end()) - ks.begin());
-    stats::select_order_statistics(part, std::span(ks.data(), distinct));
+    std::span<const double> ordered = sorted;  // all paths: already in order
+    if (n < K) {
+      // The four order statistics of the first n paths by one selection (cheaper than sorting).
+      part.assign(first.begin(), first.end());
+      std::array<std::size_t, 4> ks{lo, q.lo, q.hi, hi};
+      std::sort(ks.begin(), ks.end());
+      const auto distinct =
+          static_cast<std::size_t>(std::unique(ks.begin(), ks.end()) - ks.begin());
+      stats::select_order_statistics(part, std::span(ks.data(), distinct));
+      ordered = part;
+    }
     c.paths[s] = static_cast<double>(n);
     c.mean[s] = mean;
     c.se_mean[s] = n > 1 ? std::sqrt(ss / (n - 1) / n) : std::nan("");
-    c.q95[s] = stats::lerp(part[q.lo], part[q.hi], q.t);
+    c.q95[s] = stats::lerp(ordered[q.lo], ordered[q.hi], q.t);
     // The distribution-free 95 % interval spans about 2 x 1.96 standard errors.
-    c.se_q95[s] = (part[hi] - part[lo]) / (2.0 * 1.959964);
+    c.se_q95[s] = (ordered[hi] - ordered[lo]) / (2.0 * 1.959964);
   }
   return c;
 }
@@ -134,7 +140,7 @@ LevelStats summarise_dataset(const h5::Dataset& outcomes, const std::vector<doub
         // Columns are gathered a tile of holders at a time, so each row of the slab is read a
         // cache line at a time rather than one value per line.
         constexpr hsize_t kTile = 8;
-        std::vector<double> columns(kTile * K);
+        std::vector<double> columns(kTile * K), path_order(K);
         for (hsize_t t0 = range.begin(); t0 < range.end(); t0 += kTile) {
           const hsize_t width = std::min(kTile, range.end() - t0);
           for (hsize_t k = 0; k < K; ++k)
@@ -142,8 +148,9 @@ LevelStats summarise_dataset(const h5::Dataset& outcomes, const std::vector<doub
           for (hsize_t c = 0; c < width; ++c) {
             const std::span<double> column(columns.data() + c * K, K);
             const hsize_t j = y * H + h0 + t0 + c;
-            out.convergence[j] = convergence(column);
-            stats::summarise_into(column, budget[j], thresholds, out.holders[j]);
+            path_order.assign(column.begin(), column.end());
+            stats::summarise_into(column, budget[j], thresholds, out.holders[j]);  // sorts column
+            out.convergence[j] = convergence(path_order, column);
           }
         }
       });

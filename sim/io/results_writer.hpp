@@ -71,7 +71,9 @@ struct Convergence {
   static constexpr std::size_t kSteps = 4;
   std::array<double, kSteps> paths{}, mean{}, se_mean{}, q95{}, se_q95{};
 };
-Convergence convergence(std::span<const double> outcomes);
+// `outcomes` in path order; `sorted` the same values in ascending order, which gives the last
+// step's order statistics without another selection.
+Convergence convergence(std::span<const double> outcomes, std::span<const double> sorted);
 
 struct LevelStats {
   std::vector<stats::HolderSummary> holders;  // [y * H + h]
