@@ -146,14 +146,24 @@ TEST_CASE("summary --model prints each holder's statistics as computed from the 
   }
 }
 
-TEST_CASE("summary refuses what is not an rxstress results file", "[reports]") {
+TEST_CASE("summary refuses what is not an rxstress results file: bad input, exit 2", "[reports]") {
   const auto dir =
       fs::temp_directory_path() / ("rxstress-notresults-" + std::to_string(::getpid()));
   fs::create_directories(dir);
   { auto f = h5::File::create((dir / "other.h5").string()); }
-  std::ostringstream out, err;
-  CHECK(summary_command({(dir / "other.h5").string(), "", "", "table"}, out, err) == 1);
-  CHECK(err.str().find("not an rxstress results file") != std::string::npos);
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"other.h5", ": results: not an rxstress results file"},
+      {"missing.h5", ": results: no such file"},
+      {"", ": results: not a regular file"}};  // the directory itself
+  for (const auto& [name, message] : cases) {
+    const std::string path = (dir / name).string();
+    INFO(path);
+    std::ostringstream out, err;
+    CHECK(summary_command({path, "", "", "table"}, out, err) == 2);
+    CHECK(err.str() ==
+          "rxstress: " + path + message + "; expected a results file written by rxstress run\n");
+    CHECK(out.str().empty());
+  }
   fs::remove_all(dir);
 }
 

@@ -10,6 +10,7 @@
 #include <set>
 
 #include "app/headline.hpp"
+#include "app/report_errors.hpp"
 #include "rxstress/app.hpp"
 #include "rxstress/engine.hpp"
 #include "rxstress/error.hpp"
@@ -170,8 +171,6 @@ Table breakdown_table(const Model& model, const Block& block, const Target& t, s
 }
 
 int replay(const ReplayRequest& r, std::ostream& out, std::ostream& err) {
-  if (!std::filesystem::exists(r.results))
-    throw bad_input(r, "results", "no such file", "a results file written by rxstress run");
   const h5::File f = open_results(r.results);
   const std::int64_t K = f.attr_int("paths");
   if (r.path < 0 || r.path >= K)
@@ -201,15 +200,7 @@ int replay(const ReplayRequest& r, std::ostream& out, std::ostream& err) {
 }  // namespace
 
 int replay_command(const ReplayRequest& r, std::ostream& out, std::ostream& err) {
-  try {
-    return replay(r, out, err);
-  } catch (const InputError& e) {
-    err << "rxstress: " << e.what() << "\n";
-    return 2;
-  } catch (const std::exception& e) {
-    err << "rxstress: " << e.what() << "\n";
-    return 1;
-  }
+  return status_reporting_errors(err, [&] { return replay(r, out, err); });
 }
 
 }  // namespace rxstress

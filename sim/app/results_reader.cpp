@@ -1,6 +1,7 @@
 #include "app/results_reader.hpp"
 
 #include <cmath>
+#include <filesystem>
 
 #include "rxstress/error.hpp"
 
@@ -13,14 +14,20 @@ std::vector<double> read_or_empty(const h5::Group& g, const std::string& name) {
 
 }  // namespace
 
+// A missing file, another HDF5 file or another format version is the user's input: exit 2.
 h5::File open_results(const std::string& path) {
+  const auto bad = [&](const std::string& problem, const std::string& expected) {
+    return InputError({path, 0, 0}, "results", problem, expected);
+  };
+  const std::string expected = "a results file written by rxstress run";
+  if (!std::filesystem::is_regular_file(path))
+    throw bad(std::filesystem::exists(path) ? "not a regular file" : "no such file", expected);
   h5::File f = h5::File::open_read(path);
   if (!f.has_attr("format") || f.attr_string("format") != "rxstress.results")
-    throw RunError(path + " is not an rxstress results file");
+    throw bad("not an rxstress results file", expected);
   if (f.attr_int("format_version") != 1)
-    throw RunError(path + " has results format version " +
-                   std::to_string(f.attr_int("format_version")) +
-                   "; this rxstress reads version 1");
+    throw bad("results format version " + std::to_string(f.attr_int("format_version")),
+              "format version 1, the one this rxstress reads");
   return f;
 }
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "app/headline.hpp"
+#include "app/report_errors.hpp"
 #include "rxstress/app.hpp"
 #include "rxstress/error.hpp"
 
@@ -45,34 +46,33 @@ void print_practice_detail(const std::string& path, std::ostream& out, const std
     }
 }
 
+// The holders' table of one model, a table per settlement year.
+void print_model(const SummaryRequest& r, std::ostream& out) {
+  const h5::File f = open_results(r.results);
+  const auto names = model_names(f);
+  if (std::find(names.begin(), names.end(), r.model) == names.end())
+    throw InputError({r.results, 0, 0}, "--model", "no model '" + r.model + "'",
+                     "one of the file's models");
+  const ModelResults m = read_model(f, r.model);
+  std::vector<Table> tables;
+  for (std::size_t y = 0; y < m.Y; ++y) tables.push_back(holders_table(m, y));
+  print_by_year(tables, m.years, out, r.format);
+}
+
 }  // namespace
 
 int summary_command(const SummaryRequest& r, std::ostream& out, std::ostream& err) {
-  try {
+  return status_reporting_errors(err, [&] {
     if (!r.holder.empty()) {
       print_holder(open_results(r.results), r, out);
     } else if (!r.model.empty()) {
-      const h5::File f = open_results(r.results);
-      const auto names = model_names(f);
-      if (std::find(names.begin(), names.end(), r.model) == names.end())
-        throw InputError({r.results, 0, 0}, "--model", "no model '" + r.model + "'",
-                         "one of the file's models");
-      const ModelResults m = read_model(f, r.model);
-      std::vector<Table> tables;
-      for (std::size_t y = 0; y < m.Y; ++y) tables.push_back(holders_table(m, y));
-      print_by_year(tables, m.years, out, r.format);
+      print_model(r, out);
     } else {
       print_headline(r.results, out, r.format);
       print_practice_detail(r.results, out, r.format);
     }
     return 0;
-  } catch (const InputError& e) {
-    err << "rxstress: " << e.what() << "\n";
-    return 2;
-  } catch (const std::exception& e) {
-    err << "rxstress: " << e.what() << "\n";
-    return 1;
-  }
+  });
 }
 
 }  // namespace rxstress
