@@ -90,10 +90,9 @@ class Sandbox {
   // Runs `rxstress ARGS` here (args are passed through the shell as written).
   Result run(const std::string& args) const {
     const fs::path out = path_ / ".io" / "stdout", err = path_ / ".io" / "stderr";
-    const std::string command = "cd " + quoted(path_.string()) + " && " +
-                                quoted(RXSTRESS_BINARY) + " " + args + " >" +
-                                quoted(out.string()) + " 2>" + quoted(err.string()) +
-                                " </dev/null";
+    const std::string command = "cd " + quoted(path_.string()) + " && " + quoted(RXSTRESS_BINARY) +
+                                " " + args + " >" + quoted(out.string()) + " 2>" +
+                                quoted(err.string()) + " </dev/null";
     const int raw = std::system(command.c_str());
     Result r;
     r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
@@ -211,8 +210,8 @@ TEST_CASE("rxstress run writes a complete results file", "[cli]") {
 
   SECTION("practices and drivers") {
     const hsize_t P = 20;
-    for (const char* col : {"id", "name", "list_size", "annual_spend", "generic_share",
-                            "neighbourhood", "provider"})
+    for (const char* col :
+         {"id", "name", "list_size", "annual_spend", "generic_share", "neighbourhood", "provider"})
       CHECK(dims_of(f, std::string("practices/") + col) == Dims{P});
     CHECK(f.open_dataset("practices/id").read_strings() == sc.population.id);
     CHECK(f.open_dataset("practices/name").read_strings() == sc.population.name);
@@ -274,8 +273,7 @@ TEST_CASE("rxstress run writes a complete results file", "[cli]") {
       CHECK(g.open_dataset("stats/es").dims() == (Dims{Y, m.H, 2}));
       CHECK(g.open_dataset("stats/es").attr_doubles("alphas") == std::vector<double>{0.95, 0.99});
       CHECK(g.open_dataset("stats/p_exceed").dims() == (Dims{Y, m.H, X}));
-      CHECK(g.open_dataset("stats/p_exceed").attr_doubles("thresholds") ==
-            sc.outputs.thresholds);
+      CHECK(g.open_dataset("stats/p_exceed").attr_doubles("thresholds") == sc.outputs.thresholds);
     }
     // Holders of each level are the distinct practice groupings.
     CHECK(f.open_dataset("models/practice-held/holders").read_strings() == sc.population.id);
@@ -398,6 +396,35 @@ TEST_CASE("run --paths and --seed override the scenario", "[cli]") {
         f.open_dataset("national/growth").read_all<double>());
 }
 
+TEST_CASE("two drivers of one type each get their own national series", "[cli]") {
+  // small.yaml with a second concessions driver (another basket): its series would otherwise
+  // take the first one's dataset names.
+  std::string text = read_text(kSmall);
+  const std::string hcp = "  - type: high_cost_patients\n";
+  REQUIRE(text.find(hcp) != std::string::npos);
+  text.insert(text.find(hcp),
+              "  - type: concessions\n    name: concessions-b\n"
+              "    uplift: {calm: 0.045, crisis: 0.17}\n    enter_crisis: 0.03\n"
+              "    exit_crisis: 0.08\n    noise: {sd: 0.40, autocorrelation: 0.88}\n"
+              "    dispersion: 4\n");
+  Sandbox box;
+  box.write("two.yaml", text);
+  require_status(box.run("run two.yaml -o out.h5 --paths 40 --quiet"), 0);
+  const File f = File::open_read((box / "out.h5").string());
+  for (const std::string series : {"concession_uplift", "concession_regime"}) {
+    INFO(series);
+    const std::string second = series + ".concessions-b";
+    CHECK(dims_of(f, "national/" + series) == (Dims{40, 12}));
+    CHECK(dims_of(f, "national/" + second) == (Dims{40, 12}));
+    CHECK(f.open_dataset("national/" + series).attr_string("driver") == "concessions");
+    CHECK(f.open_dataset("national/" + second).attr_string("driver") == "concessions-b");
+  }
+  // Each driver draws its own regime and noise from its own stream.
+  CHECK(f.open_dataset("national/concession_uplift").read_all<double>() !=
+        f.open_dataset("national/concession_uplift.concessions-b").read_all<double>());
+  CHECK(f.open_dataset("national/growth").attr_string("driver") == "baseline");
+}
+
 TEST_CASE("an invalid scenario exits 2 with file:line:column and writes nothing", "[cli]") {
   Sandbox box;
   // small.yaml with an unknown key inside the concessions driver.
@@ -502,9 +529,7 @@ TEST_CASE("rxstress --version, --help and bad arguments", "[cli]") {
     CHECK(r.status == 2);
     CHECK(!r.err.empty());
   }
-  SECTION("no subcommand") {
-    CHECK(box.run("").status == 2);
-  }
+  SECTION("no subcommand") { CHECK(box.run("").status == 2); }
   SECTION("an unknown option") {
     const Result r = box.run("run " + quoted(kSmall) + " --bogus");
     CHECK(r.status == 2);
@@ -542,8 +567,8 @@ TEST_CASE("results are identical for 1, 2 and 8 threads", "[cli]") {
   for (int t : {2, 8}) {
     INFO("threads " << t);
     std::size_t compared = 0;
-    const auto differing = h5diff_objects(box / "t1.h5", box / ("t" + std::to_string(t) + ".h5"),
-                                          &compared);
+    const auto differing =
+        h5diff_objects(box / "t1.h5", box / ("t" + std::to_string(t) + ".h5"), &compared);
     CHECK(compared > 100);
     for (const auto& object : differing) {
       INFO(object);

@@ -48,8 +48,12 @@ class Model {
   // Whether driver d is listed in budget.funded (by name or type).
   bool funded(std::size_t d) const;
 
-  // The national series of every driver, concatenated, and where each driver's start.
+  // The national series of every driver, concatenated, and where each driver's start. A series
+  // name already taken by an earlier driver (two concessions drivers, say) is written
+  // "<series>.<driver name>", so that every series has its own dataset.
   const std::vector<NationalSeries>& national() const { return national_; }
+  // The driver that draws national series i.
+  std::size_t national_driver(std::size_t i) const { return national_driver_[i]; }
   std::size_t national_width() const { return national_width_; }  // doubles per path
   std::size_t national_offset(std::size_t driver) const { return national_offset_[driver]; }
   bool needs_patients() const;  // some model has a carve-out
@@ -67,7 +71,7 @@ class Model {
   std::vector<std::vector<double>> expected_;
   std::vector<double> practice_budget_, monthly_budget_;
   std::vector<NationalSeries> national_;
-  std::vector<std::size_t> national_offset_;
+  std::vector<std::size_t> national_offset_, national_driver_;
   std::size_t national_width_ = 0;
   std::vector<std::size_t> detail_drivers_;
 };

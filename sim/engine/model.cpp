@@ -41,9 +41,13 @@ Model::Model(const Scenario& scenario)
     expected_.emplace_back(P * T);
     sc_.drivers[d]->expected(sc_.population, cal_, expected_.back());
     national_offset_.push_back(national_width_);
-    for (const auto& s : sc_.drivers[d]->national_series()) {
-      national_.push_back(s);
+    for (NationalSeries s : sc_.drivers[d]->national_series()) {
+      const auto taken = [&](const NationalSeries& other) { return other.name == s.name; };
+      if (std::any_of(national_.begin(), national_.end(), taken))
+        s.name += "." + sc_.drivers[d]->name();  // driver names are unique
       national_width_ += s.monthly ? T : 1;
+      national_.push_back(std::move(s));
+      national_driver_.push_back(d);
     }
   }
   for (const auto& name : sc_.outputs.driver_detail)

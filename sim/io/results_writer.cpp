@@ -178,11 +178,14 @@ void ResultsWriter::create_national() {
   const hsize_t K = model_.scenario().paths, T = model_.months();
   const hsize_t B = std::min<hsize_t>(info_.block_paths, K);
   h5::Group g = file_.create_group("national");
-  for (const auto& s : model_.national()) {
+  for (std::size_t i = 0; i < model_.national().size(); ++i) {
+    const NationalSeries& s = model_.national()[i];
     national_.push_back(s.monthly ? g.create_dataset<double>(s.name, {K, T}, {B, T})
                                   : g.create_dataset<double>(s.name, {K}, {B}));
     national_.back().set_attr("unit", std::string_view(s.unit));
     national_.back().set_attr("meaning", std::string_view(s.meaning));
+    national_.back().set_attr(
+        "driver", std::string_view(model_.scenario().drivers[model_.national_driver(i)]->name()));
   }
 }
 
