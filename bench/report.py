@@ -306,6 +306,26 @@ def main():
             if b:
                 add(f"| {name} | {b['cpu'] * 1e9:.1f} | {b['real'] / b['cpu']:.2f} |")
         add("")
+        gens = [(name, what) for name, what in (
+            ("BM_Philox4x64_10", "Random123 Philox4x64-10, one stream (what `Stream` uses)"),
+            ("BM_Philox4x32_10", "Random123 Philox4x32-10, one stream"),
+            ("BM_Philox4x32_10_lanes8_portable", "Philox4x32-10 over 8 streams, plain C++ loop"),
+            ("BM_Philox4x32_10_lanes8_avx2", "Philox4x32-10 over 8 streams, AVX2 intrinsics"),
+            ("BM_Xoshiro256pp", "xoshiro256++ seeded per stream from one Philox block"))
+            if rate(name)]
+        if gens:
+            add("### Generators: raw random bits (`bench/bench_generator.cpp`)")
+            add("")
+            add("What each generator costs per 32 random bits; a uniform double takes 64 bits. "
+                "The lane versions are checked against Random123's Philox4x32-10 before they are "
+                "timed.")
+            add("")
+            add("| generator | ns per 32 bits (CPU) | ns per uniform double (64 bits) |")
+            add("|---|---:|---:|")
+            for name, what in gens:
+                ns = 1e9 / rate(name)
+                add(f"| {what} (`{name}`) | {ns:.2f} | {2 * ns:.2f} |")
+            add("")
 
     add("## Commands")
     add("")
