@@ -235,7 +235,7 @@ def main():
             + (f", the best of {reps} repetitions" if reps != "1" else "")
             + "; real/CPU > 1 shows time lost to other processes. On a loaded machine CPU time is "
             "disturbed too (shared caches, a virtual machine's stolen time): compare rates within one "
-            "report rather than across reports. Sources: `bench/bench_random.cpp`, `bench/bench_engine.cpp`.")
+            "report rather than across reports. Sources: `bench/bench_random.cpp`, `bench/bench_engine.cpp`, `bench/bench_generator.cpp`.")
         add("")
         if floor:
             fl = micro["BM_Floor"]
