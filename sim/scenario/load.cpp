@@ -16,6 +16,12 @@ namespace {
 
 constexpr int kFormatVersion = 1;
 
+// The column (0-based) where a line's content starts, or npos for a blank or comment-only line.
+std::size_t content_column(const std::string& line) {
+  const auto first = line.find_first_not_of(" \t\r");
+  return first != std::string::npos && line[first] != '#' ? first : std::string::npos;
+}
+
 // Rejects a document start marker (`---`) after the first document has begun.
 void check_single_document(const std::string& text, const std::string& file) {
   std::istringstream in(text);
@@ -28,8 +34,7 @@ void check_single_document(const std::string& text, const std::string& file) {
     if (marker && content)
       throw InputError({file, line_no + 1, 1}, "", "a second YAML document (after '---')",
                        "one scenario per file");
-    const auto first = line.find_first_not_of(" \t\r");
-    if (!marker && first != std::string::npos && line[first] != '#') content = true;
+    if (!marker && content_column(line) != std::string::npos) content = true;
   }
 }
 
@@ -39,8 +44,7 @@ void check_single_document(const std::string& text, const std::string& file) {
   int line_no = 0;
   for (std::string line; std::getline(in, line);) {
     ++line_no;
-    const auto first = line.find_first_not_of(" \t\r");
-    if (first != std::string::npos && line[first] != '#')
+    if (const auto first = content_column(line); first != std::string::npos)
       throw InputError({file, line_no, static_cast<int>(first) + 1}, "",
                        "YAML syntax error: no scenario could be read from here on",
                        "a YAML mapping of scenario keys");
