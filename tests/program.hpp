@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -48,6 +49,23 @@ delegation:
   - {name: icb-held, holder: icb}
   - {name: practice-held, holder: practice}
 )yaml";
+
+// What a shell command printed on its standard output, and its exit status (-1 when a signal
+// ended it). Add " 2>&1" to the command for its errors too.
+struct ShellResult {
+  int status = -1;
+  std::string output;
+};
+inline ShellResult shell(const std::string& command) {
+  ShellResult r;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (!pipe) throw std::runtime_error("popen failed for " + command);
+  char buf[4096];
+  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) r.output.append(buf, n);
+  const int raw = ::pclose(pipe);
+  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  return r;
+}
 
 inline std::string slurp(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);

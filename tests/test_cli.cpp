@@ -20,11 +20,13 @@
 #include <unistd.h>
 
 #include "io/h5.hpp"
+#include "program.hpp"
 #include "rxstress/scenario.hpp"
 
 namespace fs = std::filesystem;
 using Catch::Matchers::Contains;
 using rxstress::h5::File;
+using rxstress::testing::shell;
 
 namespace {
 
@@ -42,20 +44,8 @@ std::string quoted(const std::string& s) {
   return out + "'";
 }
 
-// The output of a shell command (for h5diff, sha256sum).
-std::string shell_output(const std::string& command, int* status = nullptr) {
-  std::string out;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  char buf[4096];
-  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) out.append(buf, n);
-  const int raw = ::pclose(pipe);
-  if (status) *status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  return out;
-}
-
 std::string sha256_of(const fs::path& p) {
-  return shell_output("sha256sum " + quoted(p.string())).substr(0, 64);
+  return shell("sha256sum " + quoted(p.string())).output.substr(0, 64);
 }
 
 struct Result {
@@ -148,9 +138,8 @@ double linear_quantile(const std::vector<double>& sorted, double p) {
 // Objects that `h5diff -r a b` reports with differences (its exit status: 0 same, 1 different).
 std::vector<std::string> h5diff_objects(const fs::path& a, const fs::path& b,
                                         std::size_t* compared) {
-  int status = 0;
-  const std::string report =
-      shell_output("h5diff -r " + quoted(a.string()) + " " + quoted(b.string()) + " 2>&1", &status);
+  const auto [status, report] =
+      shell("h5diff -r " + quoted(a.string()) + " " + quoted(b.string()) + " 2>&1");
   INFO(report.substr(0, 4000));
   REQUIRE((status == 0 || status == 1));
   CHECK_THAT(report, !Contains("not comparable"));

@@ -13,36 +13,25 @@
 #include <unistd.h>
 
 #include "app/resource_guard.hpp"
+#include "program.hpp"
 #include "rxstress/error.hpp"
 #include "rxstress/model.hpp"
 #include "rxstress/scenario.hpp"
 
 namespace fs = std::filesystem;
 using Catch::Matchers::Contains;
+using namespace rxstress::testing;
 
 namespace {
 
 const std::string kSmall =
     (fs::path(RXSTRESS_SOURCE_DIR) / "tests" / "data" / "small.yaml").string();
 
-struct Result {
-  int status = -1;
-  std::string output;  // stdout and stderr together
-};
+using Result = ShellResult;  // output: stdout and stderr together
 
-// Runs a shell command, here always the rxstress binary with its arguments.
-Result shell(const std::string& command) {
-  Result r;
-  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  char buf[4096];
-  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) r.output.append(buf, n);
-  const int raw = ::pclose(pipe);
-  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  return r;
+Result cli(const std::string& args) {
+  return shell(std::string(RXSTRESS_BINARY) + " " + args + " 2>&1");
 }
-
-Result cli(const std::string& args) { return shell(std::string(RXSTRESS_BINARY) + " " + args); }
 
 // A fresh directory per test process, removed at exit.
 const fs::path& work_dir() {
@@ -98,8 +87,9 @@ TEST_CASE("replay refuses bad input with exit 2", "[replay]") {
 TEST_CASE("replay finds a tampered value and names it", "[replay]") {
   const fs::path bad = work_dir() / "tampered.h5";
   fs::copy_file(small_results(), bad, fs::copy_options::overwrite_existing);
-  const Result edit = shell("/usr/bin/python3 -c \"import h5py; f=h5py.File('" + bad.string() +
-                            "','r+'); f['models/practice-held/gross'][0,17,0] += 1; f.close()\"");
+  const Result edit =
+      shell("/usr/bin/python3 -c \"import h5py; f=h5py.File('" + bad.string() +
+            "','r+'); f['models/practice-held/gross'][0,17,0] += 1; f.close()\" 2>&1");
   INFO(edit.output);
   REQUIRE(edit.status == 0);
   const Result r = cli("replay " + bad.string() + " --path 17");
