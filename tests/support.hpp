@@ -79,4 +79,27 @@ inline Moments moments(const std::vector<double>& x) {
   return m;
 }
 
+// Binomial(K, p) pmf in long double from lgamma, summed from 0: slow but obviously right.
+inline std::vector<long double> binomial_pmf(std::size_t K, double p) {
+  std::vector<long double> pmf(K + 1);
+  const long double lp = std::log(static_cast<long double>(p));
+  const long double lq = std::log1p(-static_cast<long double>(p));
+  for (std::size_t k = 0; k <= K; ++k) {
+    const long double kk = k;
+    pmf[k] = std::exp(std::lgamma(K + 1.0L) - std::lgamma(kk + 1) - std::lgamma(K - kk + 1) +
+                      kk * lp + (K - kk) * lq);
+  }
+  return pmf;
+}
+
+// The smallest k with P(B <= k) >= q (scipy's binom.ppf), from the pmf.
+inline std::size_t brute_ppf(const std::vector<long double>& pmf, long double q) {
+  long double cdf = 0.0L;
+  for (std::size_t k = 0; k < pmf.size(); ++k) {
+    cdf += pmf[k];
+    if (cdf >= q) return k;
+  }
+  return pmf.size() - 1;
+}
+
 }  // namespace rxstress::testing

@@ -203,23 +203,6 @@ TEST_CASE("summary shows a detail driver's per-practice distribution from /drive
   CHECK(x.front() > 0);
 }
 
-namespace {
-
-// The binomial(n, p) quantile: the smallest k with P(B <= k) >= q (scipy's ppf), by summing the
-// probability mass in log space.
-std::size_t binomial_ppf(std::size_t n, double p, double q) {
-  double cdf = 0;
-  for (std::size_t k = 0; k <= n; ++k) {
-    const double log_pmf = std::lgamma(n + 1.0) - std::lgamma(k + 1.0) - std::lgamma(n - k + 1.0) +
-                           k * std::log(p) + (n - k) * std::log1p(-p);
-    cdf += std::exp(log_pmf);
-    if (cdf >= q) return k;
-  }
-  return n;
-}
-
-}  // namespace
-
 TEST_CASE("the convergence table is the mean and 95 % quantile of the first K/8, K/4, K/2, K paths",
           "[reports]") {
   const std::size_t K = 1601;  // not a power of two: the steps are 200, 400, 800 and 1601 paths
@@ -249,8 +232,9 @@ TEST_CASE("the convergence table is the mean and 95 % quantile of the first K/8,
       const auto lo = static_cast<std::size_t>(at);
       const double q = x[lo] + (x[std::min(lo + 1, n - 1)] - x[lo]) * (at - lo);
       // Distribution-free 95 % interval: 1-based ranks ppf(0.025) and ppf(0.975) + 1.
-      const std::size_t l = std::max<std::size_t>(1, binomial_ppf(n, 0.95, 0.025));
-      const std::size_t u = std::min(n, binomial_ppf(n, 0.95, 0.975) + 1);
+      const auto pmf = binomial_pmf(n, 0.95);
+      const std::size_t l = std::max<std::size_t>(1, brute_ppf(pmf, 0.025L));
+      const std::size_t u = std::min(n, brute_ppf(pmf, 0.975L) + 1);
       CHECK(mean[j] == Approx(m.mean).epsilon(1e-12));
       CHECK(se_mean[j] == Approx(m.se_mean).epsilon(1e-9));
       CHECK(q95[j] == Approx(q).epsilon(1e-12));

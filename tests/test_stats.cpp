@@ -9,8 +9,11 @@
 #include <catch2/catch.hpp>
 
 #include "rxstress/stats.hpp"
+#include "support.hpp"
 
 namespace st = rxstress::stats;
+using rxstress::testing::binomial_pmf;
+using rxstress::testing::brute_ppf;
 
 namespace {
 
@@ -25,28 +28,6 @@ std::vector<double> shuffled_1_to_100() {
   std::iota(x.begin(), x.end(), 1.0);
   std::shuffle(x.begin(), x.end(), std::mt19937_64(7));
   return x;
-}
-
-// Binomial(K, p) pmf in long double from lgamma, summed from 0: slow but obviously right.
-std::vector<long double> binomial_pmf(std::size_t K, double p) {
-  std::vector<long double> pmf(K + 1);
-  const long double lp = std::log(static_cast<long double>(p));
-  const long double lq = std::log1p(-static_cast<long double>(p));
-  for (std::size_t k = 0; k <= K; ++k) {
-    const long double kk = k;
-    pmf[k] = std::exp(std::lgamma(K + 1.0L) - std::lgamma(kk + 1) - std::lgamma(K - kk + 1) +
-                      kk * lp + (K - kk) * lq);
-  }
-  return pmf;
-}
-
-std::size_t brute_ppf(const std::vector<long double>& pmf, long double q) {
-  long double cdf = 0.0L;
-  for (std::size_t k = 0; k < pmf.size(); ++k) {
-    cdf += pmf[k];
-    if (cdf >= q) return k;
-  }
-  return pmf.size() - 1;
 }
 
 // The summary by the definitions, from a full sort.
