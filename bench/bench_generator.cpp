@@ -75,8 +75,7 @@ struct Block4x32 {
 
 // One block per lane: counters `c`, keys (k0, k1) per lane. The round and key schedule of
 // Random123's philox4x32round / philox4x32bumpkey.
-template <class Out>
-inline void philox_lanes(const Block4x32& c, const Lanes& key0, const Lanes& key1, Out& out) {
+inline void philox_lanes(const Block4x32& c, const Lanes& key0, const Lanes& key1, Block4x32& out) {
   Block4x32 x = c;
   Lanes k0 = key0, k1 = key1;
   for (int round = 0; round < 10; ++round) {
