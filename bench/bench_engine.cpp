@@ -3,12 +3,12 @@
 // writer. Rates are in practice-months/s (items = paths x practices x months).
 #include <benchmark/benchmark.h>
 
+#include <unistd.h>
 #include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <random>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 #include "bench_support.hpp"
@@ -16,6 +16,7 @@
 #include "rxstress/engine.hpp"
 #include "rxstress/stats.hpp"
 #include "rxstress/terms.hpp"
+#include "scenario/param_node.hpp"
 
 namespace {
 
@@ -42,17 +43,15 @@ void time_blocks(benchmark::State& state, const rxstress::Model& model) {
 
 // --- one driver: simulate_block of a scenario with only that driver and the icb model ----------
 void BM_Driver(benchmark::State& state, std::string type) {
-  const auto& l = bench::cached("driver:" + type, [&] {
-    return bench::restrict(bench::bench_yaml(), {type}, {"icb"});
-  });
+  const auto& l = bench::cached(
+      "driver:" + type, [&] { return bench::restrict(bench::bench_yaml(), {type}, {"icb"}); });
   time_blocks(state, *l.model);
 }
 
 // --- one driver: its simulate() alone, one path per iteration (no aggregation, no engine) -------
 void BM_DriverKernel(benchmark::State& state, std::string type) {
-  const auto& l = bench::cached("driver:" + type, [&] {
-    return bench::restrict(bench::bench_yaml(), {type}, {"icb"});
-  });
+  const auto& l = bench::cached(
+      "driver:" + type, [&] { return bench::restrict(bench::bench_yaml(), {type}, {"icb"}); });
   const rxstress::Model& model = *l.model;
   const rxstress::Scenario& sc = *l.scenario;
   const rxstress::Driver& driver = *sc.drivers.at(0);
@@ -137,9 +136,8 @@ void BM_Summarise(benchmark::State& state) {
 void BM_WriterConsume(benchmark::State& state, std::set<std::string> models) {
   const std::string name = "writer:" + std::to_string(models.size());
   const auto& l = bench::cached(name, [&] {
-    YAML::Node root = bench::restrict(bench::bench_yaml(),
-                                      {bench::kDriverTypes.begin(), bench::kDriverTypes.end()},
-                                      models);
+    YAML::Node root = bench::restrict(
+        bench::bench_yaml(), {bench::kDriverTypes.begin(), bench::kDriverTypes.end()}, models);
     root["paths"] = kBlockPaths * 1024;  // chunked datasets: space is allocated as written
     return root;
   });

@@ -9,6 +9,7 @@
 #include <numeric>
 
 #include "drivers/laws.hpp"
+#include "scenario/param_node.hpp"
 #include "support.hpp"
 
 using namespace rxstress;

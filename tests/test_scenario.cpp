@@ -13,6 +13,7 @@
 
 #include "rxstress/error.hpp"
 #include "rxstress/scenario.hpp"
+#include "scenario/param_node.hpp"
 
 namespace fs = std::filesystem;
 using Catch::Matchers::Contains;

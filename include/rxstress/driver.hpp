@@ -11,11 +11,12 @@
 #include <vector>
 
 #include "rxstress/calendar.hpp"
-#include "rxstress/params.hpp"
 #include "rxstress/population.hpp"
 #include "rxstress/random.hpp"
 
 namespace rxstress {
+
+class ParamNode;  // sim/scenario/param_node.hpp: what a driver factory reads its YAML through
 
 // One high-cost patient's cost inside one settlement year, kept for per-patient carve-outs.
 struct PatientCost {

@@ -46,8 +46,13 @@ class BlockConsumer {
   virtual void consume(const Block& block) = 0;
 };
 
+// The number of worker threads a run uses: `requested` when positive, else every core this process
+// may run on (oneTBB's default concurrency, which honours a CPU-affinity limit such as taskset or a
+// batch system's cgroup). Resolved once per run and passed down.
+int worker_threads(int requested);
+
 struct RunOptions {
-  int threads = 0;                          // 0: all cores
+  int threads = 0;                          // 0: worker_threads(0)
   int block_paths = 32;                     // fixed: never derived from the thread count
   const std::atomic<bool>* stop = nullptr;  // set to stop early (Ctrl-C)
   std::function<void(std::int64_t paths_done)> progress;

@@ -8,9 +8,11 @@
 #include <string_view>
 #include <vector>
 
-#include "rxstress/params.hpp"
+#include "rxstress/error.hpp"
 
 namespace rxstress {
+
+class ParamNode;
 
 // An extra numeric column of the practice table (an annual budget, a capitation weight), kept
 // for the budget methods that name it. A CSV column with a value that is not a number is kept

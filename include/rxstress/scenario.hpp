@@ -9,6 +9,7 @@
 
 #include "rxstress/calendar.hpp"
 #include "rxstress/driver.hpp"
+#include "rxstress/param_log.hpp"
 #include "rxstress/population.hpp"
 
 namespace rxstress {

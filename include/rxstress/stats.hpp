@@ -125,4 +125,20 @@ class CoMoments {
   std::vector<double> c_xy_;  // sums of co-deviations (x_d - mean_x_d)(y - mean_y)
 };
 
+// Mean and 95 % quantile of a holder's outcome, with standard errors, over the first K/8, K/4,
+// K/2 and K paths: shows whether the run has enough paths.
+struct Convergence {
+  static constexpr std::size_t kSteps = 4;
+  std::array<double, kSteps> paths{}, mean{}, se_mean{}, q95{}, se_q95{};
+};
+// `outcomes` in path order; `sorted` the same values in ascending order, which gives the last
+// step's order statistics without another selection.
+Convergence convergence(std::span<const double> outcomes, std::span<const double> sorted);
+
+// One holder's column of outcomes in path order: its summary and convergence table. `column` is
+// left sorted; `scratch` keeps the path order for the convergence table (reused across calls).
+void summarise_column(std::span<double> column, double budget, std::span<const double> thresholds,
+                      std::vector<double>& scratch, HolderSummary& summary,
+                      Convergence& convergence_out);
+
 }  // namespace rxstress::stats

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "app/results_reader.hpp"
 #include "app/table.hpp"
+#include "io/results_reader.hpp"
 
 namespace rxstress {
 

@@ -1,7 +1,6 @@
 // `rxstress run`: scenario -> model -> engine -> results file -> headline.
 #include <fmt/format.h>
 #include <oneapi/tbb/global_control.h>
-#include <oneapi/tbb/info.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -10,7 +9,6 @@
 #include <ctime>
 #include <filesystem>
 #include <optional>
-#include <thread>
 
 #include "app/headline.hpp"
 #include "app/progress.hpp"
@@ -70,11 +68,9 @@ std::vector<std::string> overrides_of(const RunRequest& r) {
 
 // Prints the size estimate and refuses (exit 2) a run whose results file would exceed
 // --max-output, before any file exists. Returns 0 when the run may go ahead.
-int check_resources(const Model& model, const RunRequest& r, std::ostream& out, std::ostream& err) {
+int check_resources(const Model& model, const RunRequest& r, int threads, std::ostream& out,
+                    std::ostream& err) {
   const std::uint64_t limit = parse_size(r.max_output, "--max-output");
-  const int threads = r.threads > 0
-                          ? r.threads
-                          : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   const ResourceEstimate e = estimate_resources(model, threads);
   if (!r.quiet)
     out << fmt::format("estimate: output ≈ {}, peak memory ≈ {} (output uncompressed)\n",
@@ -113,16 +109,15 @@ class PhaseClock {
 };
 
 // Simulates and writes to `temporary`; returns false if interrupted.
-bool simulate_to(const Model& model, const RunRequest& r, const std::string& temporary,
+bool simulate_to(const Model& model, const RunRequest& r, int threads, const std::string& temporary,
                  PhaseClock& clock) {
   const Scenario& sc = model.scenario();
   RunOptions options;
-  options.threads = r.threads;
+  options.threads = threads;
   options.stop = &g_stop;
   ProgressBar bar(sc.paths, !r.quiet);
   options.progress = [&](std::int64_t done) { bar.update(done); };
   // The statistics pass after the pipeline runs in parallel too, on no more threads than asked.
-  const int threads = r.threads > 0 ? r.threads : tbb::info::default_concurrency();
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
   ResultsWriter writer(model, temporary, {r.command_line, utc_now(), options.block_paths});
   clock.record("open results file", clock.lap());
@@ -140,12 +135,13 @@ bool simulate_to(const Model& model, const RunRequest& r, const std::string& tem
 int run_command(const RunRequest& r, std::ostream& out, std::ostream& err) {
   namespace fs = std::filesystem;
   PhaseClock clock;
+  const int threads = worker_threads(r.threads);
   Scenario sc;
   std::optional<Model> model;
   try {
     sc = load_scenario(r.scenario, overrides_of(r));
     model.emplace(sc);
-    if (const int status = check_resources(*model, r, out, err)) return status;
+    if (const int status = check_resources(*model, r, threads, out, err)) return status;
     clock.record("load scenario and build model", clock.lap());
   } catch (const InputError& e) {
     err << "rxstress: " << e.what() << "\n";
@@ -165,7 +161,7 @@ int run_command(const RunRequest& r, std::ostream& out, std::ostream& err) {
       out << fmt::format("rxstress {}: {} practices, {} drivers, {} models, {} paths, seed {}\n",
                          sc.name, sc.population.size(), sc.drivers.size(), sc.delegation.size(),
                          sc.paths, sc.seed);
-    if (!simulate_to(*model, r, temporary, clock)) {
+    if (!simulate_to(*model, r, threads, temporary, clock)) {
       fs::remove(temporary);
       const int sig = g_signal.load();
       err << "rxstress: interrupted; no results file written\n";

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "rxstress/driver.hpp"
+#include "scenario/param_node.hpp"
 
 namespace rxstress {
 

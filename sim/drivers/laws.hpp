@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "rxstress/driver.hpp"
+#include "scenario/param_node.hpp"
 
 namespace rxstress {
 

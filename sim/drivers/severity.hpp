@@ -3,8 +3,8 @@
 
 #include <string>
 
-#include "rxstress/params.hpp"
 #include "rxstress/random.hpp"
+#include "scenario/param_node.hpp"
 
 namespace rxstress {
 

@@ -12,8 +12,12 @@
 
 namespace rxstress {
 
+int worker_threads(int requested) {
+  return requested > 0 ? requested : std::max(1, tbb::info::default_concurrency());
+}
+
 bool run_paths(const Model& model, RunOptions& options, BlockConsumer& consumer) {
-  const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
+  const int threads = worker_threads(options.threads);
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
   const std::int64_t paths = model.scenario().paths;
   const int per_block = std::max(1, options.block_paths);

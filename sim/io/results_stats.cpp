@@ -60,60 +60,27 @@ void write_summaries(h5::Group& g, const std::vector<stats::HolderSummary>& s, h
   }).set_attr("thresholds", std::span<const double>(thresholds));
 }
 
-void write_convergence(h5::Group& st, const std::vector<Convergence>& c, hsize_t Y, hsize_t H) {
+void write_convergence(h5::Group& st, const std::vector<stats::Convergence>& c, hsize_t Y,
+                       hsize_t H) {
   h5::Group g = st.create_group("convergence");
-  const hsize_t S = Convergence::kSteps;
+  const hsize_t S = stats::Convergence::kSteps;
   g.write<double>("paths", std::span<const double>(c[0].paths), {S});
-  auto put = [&](const char* name, std::array<double, Convergence::kSteps> Convergence::*field) {
+  auto put = [&](const char* name,
+                 std::array<double, stats::Convergence::kSteps> stats::Convergence::*field) {
     std::vector<double> v(Y * H * S);
     for (hsize_t j = 0; j < Y * H; ++j)
       for (hsize_t s = 0; s < S; ++s) v[j * S + s] = (c[j].*field)[s];
     g.write<double>(name, v, {Y, H, S});
   };
-  put("mean", &Convergence::mean);
-  put("se_mean", &Convergence::se_mean);
-  put("q95", &Convergence::q95);
-  put("se_q95", &Convergence::se_q95);
+  put("mean", &stats::Convergence::mean);
+  put("se_mean", &stats::Convergence::se_mean);
+  put("q95", &stats::Convergence::q95);
+  put("se_q95", &stats::Convergence::se_q95);
   g.set_attr("meaning", std::string_view("mean and 95% quantile of the outcome, with standard "
                                          "errors, over the first K/8, K/4, K/2 and K paths"));
 }
 
 }  // namespace
-
-Convergence convergence(std::span<const double> outcomes, std::span<const double> sorted) {
-  Convergence c;
-  const std::size_t K = outcomes.size();
-  std::vector<double> part;
-  for (std::size_t s = 0; s < Convergence::kSteps; ++s) {
-    const std::size_t n = std::max<std::size_t>(1, K >> (Convergence::kSteps - 1 - s));
-    const std::span<const double> first(outcomes.data(), n);
-    double mean = 0.0;
-    for (double x : first) mean += x;
-    mean /= n;
-    double ss = 0.0;
-    for (double x : first) ss += (x - mean) * (x - mean);
-    const auto [lo, hi] = stats::quantile_ci_indices(n, 0.95, 0.95);
-    const auto q = stats::quantile_point(n, 0.95);
-    std::span<const double> ordered = sorted;  // all paths: already in order
-    if (n < K) {
-      // The four order statistics of the first n paths by one selection (cheaper than sorting).
-      part.assign(first.begin(), first.end());
-      std::array<std::size_t, 4> ks{lo, q.lo, q.hi, hi};
-      std::sort(ks.begin(), ks.end());
-      const auto distinct =
-          static_cast<std::size_t>(std::unique(ks.begin(), ks.end()) - ks.begin());
-      stats::select_order_statistics(part, std::span(ks.data(), distinct));
-      ordered = part;
-    }
-    c.paths[s] = static_cast<double>(n);
-    c.mean[s] = mean;
-    c.se_mean[s] = n > 1 ? std::sqrt(ss / (n - 1) / n) : std::nan("");
-    c.q95[s] = stats::lerp(ordered[q.lo], ordered[q.hi], q.t);
-    // The distribution-free 95 % interval spans about 2 x 1.96 standard errors.
-    c.se_q95[s] = (ordered[hi] - ordered[lo]) / (2.0 * 1.959964);
-  }
-  return c;
-}
 
 LevelStats summarise_dataset(const h5::Dataset& outcomes, const std::vector<double>& budget,
                              const std::vector<double>& thresholds) {
@@ -148,9 +115,8 @@ LevelStats summarise_dataset(const h5::Dataset& outcomes, const std::vector<doub
           for (hsize_t c = 0; c < width; ++c) {
             const std::span<double> column(columns.data() + c * K, K);
             const hsize_t j = y * H + h0 + t0 + c;
-            path_order.assign(column.begin(), column.end());
-            stats::summarise_into(column, budget[j], thresholds, out.holders[j]);  // sorts column
-            out.convergence[j] = convergence(path_order, column);
+            stats::summarise_column(column, budget[j], thresholds, path_order, out.holders[j],
+                                    out.convergence[j]);
           }
         }
       });

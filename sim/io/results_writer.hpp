@@ -3,7 +3,6 @@
 // computed at the end by a second pass over the file's own path outcomes.
 #pragma once
 
-#include <array>
 #include <memory>
 #include <optional>
 #include <string>
@@ -65,19 +64,11 @@ class ResultsWriter : public BlockConsumer {
 // Levels whose per-driver path values are written (and whose ES_95 is attributed).
 inline constexpr std::size_t kMaxAttributedHolders = 1000;
 
-// The statistics pass, also used by tests: summarises every holder of a [Y, K, H] dataset.
-// Mean and 95 % quantile, with standard errors, over the first K/8, K/4, K/2 and K paths.
-struct Convergence {
-  static constexpr std::size_t kSteps = 4;
-  std::array<double, kSteps> paths{}, mean{}, se_mean{}, q95{}, se_q95{};
-};
-// `outcomes` in path order; `sorted` the same values in ascending order, which gives the last
-// step's order statistics without another selection.
-Convergence convergence(std::span<const double> outcomes, std::span<const double> sorted);
-
+// The statistics pass over one [Y, K, H] (or [Y, K]) dataset: every holder's summary and
+// convergence table, columns read from the file a batch at a time (sim/stats does the arithmetic).
 struct LevelStats {
-  std::vector<stats::HolderSummary> holders;  // [y * H + h]
-  std::vector<Convergence> convergence;       // [y * H + h]
+  std::vector<stats::HolderSummary> holders;    // [y * H + h]
+  std::vector<stats::Convergence> convergence;  // [y * H + h]
 };
 LevelStats summarise_dataset(const h5::Dataset& outcomes, const std::vector<double>& budget,
                              const std::vector<double>& thresholds);

@@ -1,4 +1,4 @@
-#include "rxstress/params.hpp"
+#include "scenario/param_node.hpp"
 
 #include <fmt/format.h>
 

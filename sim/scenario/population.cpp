@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "rxstress/random.hpp"
+#include "scenario/param_node.hpp"
 
 namespace rxstress {
 namespace {

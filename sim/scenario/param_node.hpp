@@ -1,4 +1,5 @@
-// Validated, located reading of one YAML mapping of a scenario file.
+// Validated, located reading of one YAML mapping of a scenario file (private to the loader and the
+// drivers: yaml-cpp stays out of the public headers).
 //
 // Every scenario value is read through a ParamNode, so that every error names file:line:column,
 // the key path, what was wrong and what was expected, and so that every resolved parameter (value,
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "rxstress/error.hpp"
+#include "rxstress/param_log.hpp"
 
 namespace rxstress {
 
@@ -36,16 +38,6 @@ struct Range {
   bool contains(double x) const;
   std::string describe() const;  // e.g. "a number in (0, inf)"
 };
-
-// One resolved parameter, as shown by `validate --explain` and stored in /drivers.
-struct ResolvedParam {
-  std::string key_path;
-  std::string value;
-  std::string unit;
-  std::string meaning;
-  bool defaulted = false;
-};
-using ParamLog = std::vector<ResolvedParam>;
 
 class ParamNode {
  public:

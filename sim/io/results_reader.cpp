@@ -1,4 +1,4 @@
-#include "app/results_reader.hpp"
+#include "io/results_reader.hpp"
 
 #include <cmath>
 #include <filesystem>
