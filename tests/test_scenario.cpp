@@ -733,7 +733,7 @@ TEST_CASE("overridden values are validated like the file's", "[scenario]") {
   SECTION("an index past the end of a list") {
     const InputError e = load_error(kBase, {"drivers.5.growth.mean=0.1"});
     CHECK(e.where().file == "--set");
-    CHECK_THAT(e.what(), Contains("past the list's end"));
+    CHECK_THAT(e.what(), Contains("past the end of drivers"));
   }
   SECTION("no '='") {
     const InputError e = load_error(kBase, {"paths"});
@@ -763,11 +763,43 @@ TEST_CASE("overridden values are validated like the file's", "[scenario]") {
   }
 }
 
-// Known defect: apply_override (sim/scenario/load.cpp) lets std::invalid_argument (std::stoul on a
-// non-numeric last index) and YAML::BadSubscript (indexing into a scalar) escape: the program
-// aborts instead of exiting 2.
-TEST_CASE("an override indexing a list by name is an InputError", "[scenario]") {
+TEST_CASE("an override addresses a list item by name, [index] or .index alike", "[scenario]") {
+  // The value each form sets, read back from the resolved parameters.
+  const auto dispersion = [](const std::string& assignment) {
+    const Scenario sc = rxstress::load_scenario_text(kBase, kFile, {assignment});
+    return find_param(*sc.driver_params[1], "drivers[1].dispersion")->value;
+  };
+  CHECK(dispersion("drivers[ncso].dispersion=3") == "3");
+  CHECK(dispersion("drivers[1].dispersion=3") == "3");
+  CHECK(dispersion("drivers.1.dispersion=3") == "3");
+  CHECK(dispersion("drivers.ncso.dispersion=3") == "3");
+  // A driver without a `name` is named by its type.
+  const Scenario sc =
+      rxstress::load_scenario_text(kBase, kFile, {"drivers[baseline].growth.mean=0.1"});
+  CHECK(find_param(*sc.driver_params[0], "drivers[0].growth.mean")->value == "0.1");
+  // Delegation models by name, through nested mappings.
+  const Scenario d =
+      rxstress::load_scenario_text(kBase, kFile, {"delegation[shared].terms.corridor.upper=0.04"});
+  CHECK(d.delegation[4].terms.corridor->upper == 0.04);
+}
+
+TEST_CASE("an override naming no item says which names there are", "[scenario]") {
+  const InputError e = load_error(kBase, {"drivers[ncsso].dispersion=3"});
+  CHECK(e.where().file == "--set");
+  CHECK_THAT(e.problem(), Contains("no item named 'ncsso' in drivers (did you mean 'ncso'?)"));
+  CHECK_THAT(e.expected(), Contains("baseline, ncso, high_cost_patients"));
   CHECK_THROWS_AS(rxstress::load_scenario_text(kBase, kFile, {"drivers.a=1"}), InputError);
+  for (const std::string o : {"drivers[1=3", "drivers[]=3", "drivers[1]x=3", "outputs[0]=1"}) {
+    INFO(o);
+    CHECK(load_error(kBase, {o}).where().file == "--set");
+  }
+}
+
+TEST_CASE("an error in a value set by name is reported against the --set argument", "[scenario]") {
+  const InputError e = load_error(kBase, {"drivers[ncso].dispersion=-3"});
+  CHECK(e.where().file == "--set");
+  CHECK(e.key_path() == "drivers[1].dispersion");
+  CHECK_THAT(e.problem(), Contains("(from --set drivers[ncso].dispersion=-3)"));
 }
 
 TEST_CASE("an override through a scalar is an InputError", "[scenario]") {

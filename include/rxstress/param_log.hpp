@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "rxstress/error.hpp"
+
 namespace rxstress {
 
 // One resolved parameter, as shown by `validate --explain` and stored in /drivers.
@@ -14,6 +16,7 @@ struct ResolvedParam {
   std::string unit;
   std::string meaning;
   bool defaulted = false;
+  SourceLocation where;  // the file, line and column that set it (the file only for a default)
 };
 using ParamLog = std::vector<ResolvedParam>;
 

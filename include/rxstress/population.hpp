@@ -34,6 +34,7 @@ struct Population {
   std::vector<std::string> neighbourhood;
   std::vector<std::string> provider;
   std::string source;  // citation of the data
+  std::string file;    // the CSV file it was read from (empty: inline or synthetic)
   // Where each practice's id was given (YAML value or CSV cell), for errors about a practice.
   std::vector<SourceLocation> id_location;
   // Extra numeric columns by name: a CSV's other columns, or inline practices' `columns`.
@@ -50,11 +51,17 @@ struct Population {
 };
 
 // Reads the scenario's `population:` block: `file:` (CSV), `practices:` (inline list) or
-// `synthetic:`. Paths are relative to the scenario file's directory.
-Population load_population(ParamNode& block, const std::string& scenario_dir);
+// `synthetic:`. A CSV path is relative to the scenario file that gives it.
+Population load_population(ParamNode& block);
+
+// How the fields of a CSV line are separated (`population.delimiter`); `automatic`: the one of
+// `,`, `;` and tab that the header uses most.
+enum class CsvDelimiter { automatic, comma, semicolon, tab };
 
 // The CSV reader (columns id,name,list_size,annual_spend,generic_share,neighbourhood,provider;
-// every other column is kept in `columns`). Errors point at file.csv:row:column.
-Population read_population_csv(const std::string& path);
+// every other column is kept in `columns`). A UTF-8 byte-order mark and CRLF line ends are
+// accepted. Errors point at file.csv:row:column.
+Population read_population_csv(const std::string& path,
+                               CsvDelimiter delimiter = CsvDelimiter::automatic);
 
 }  // namespace rxstress

@@ -32,7 +32,9 @@ int main(int argc, char** argv) {
   auto* seed_opt = run_cmd->add_option("--seed", seed, "master seed (overrides the file)");
   run_cmd->add_option("--threads", run.threads, "worker threads (0: all cores)")
       ->check(CLI::Range(0, 1024));
-  run_cmd->add_option("--set", run.overrides, "override a scenario value: key.path=value");
+  run_cmd->add_option("--set", run.overrides,
+                      "override a scenario value: key.path=value; a list item by name or index, "
+                      "e.g. drivers[concessions].dispersion=3");
   run_cmd->add_flag("--force", run.force, "overwrite an existing results file");
   run_cmd->add_flag("--quiet", run.quiet, "print nothing but errors");
   run_cmd->add_flag("--timings", run.timings,

@@ -19,8 +19,14 @@
 
 #include "rxstress/error.hpp"
 #include "rxstress/param_log.hpp"
+#include "scenario/provenance.hpp"
 
 namespace rxstress {
+
+// What every ParamNode reading one scenario shares.
+struct ReadingState {
+  std::shared_ptr<const Provenance> provenance;  // which file set each node; null: one file
+};
 
 // Admissible values of a number: [lo, hi], either end open or closed.
 struct Range {
@@ -41,17 +47,22 @@ struct Range {
 
 class ParamNode {
  public:
-  // `node` must be a mapping (checked: an InputError otherwise). `key_path` is its dotted path.
+  // `node` must be a mapping (checked: an InputError otherwise). `key_path` is its dotted path;
+  // `file` where it was read from, unless `state` knows better (a scenario that extends another).
   ParamNode(YAML::Node node, std::string file, std::string key_path,
-            std::shared_ptr<ParamLog> log = std::make_shared<ParamLog>());
+            std::shared_ptr<ParamLog> log = std::make_shared<ParamLog>(),
+            std::shared_ptr<ReadingState> state = std::make_shared<ReadingState>());
 
   bool has(std::string_view key) const;
   const std::string& file() const { return file_; }
   const std::string& key_path() const { return key_path_; }
   const std::shared_ptr<ParamLog>& log() const { return log_; }
+  const std::shared_ptr<ReadingState>& state() const { return state_; }
   SourceLocation location() const;                         // of this mapping
   SourceLocation location_of(std::string_view key) const;  // of the key's value (or the mapping)
-  std::string path_of(std::string_view key) const;         // key_path + "." + key
+  // Where a node of this mapping's tree was set (its file: the one that set it).
+  SourceLocation locate(const YAML::Node& node) const;
+  std::string path_of(std::string_view key) const;  // key_path + "." + key
   // An error about item i of the list under `key`, located at that item.
   [[noreturn]] void fail_item(std::string_view key, std::size_t i, std::string problem,
                               std::string expected) const;
@@ -97,6 +108,7 @@ class ParamNode {
   std::string file_;
   std::string key_path_;
   std::shared_ptr<ParamLog> log_;
+  std::shared_ptr<ReadingState> state_;
   mutable std::set<std::string, std::less<>> read_;
 };
 

@@ -83,21 +83,22 @@ std::optional<std::string> did_you_mean(std::string_view word,
 }
 
 ParamNode::ParamNode(YAML::Node node, std::string file, std::string key_path,
-                     std::shared_ptr<ParamLog> log)
+                     std::shared_ptr<ParamLog> log, std::shared_ptr<ReadingState> state)
     : node_(std::move(node)),
       file_(std::move(file)),
       key_path_(std::move(key_path)),
-      log_(std::move(log)) {
+      log_(std::move(log)),
+      state_(std::move(state)) {
+  file_ = locate(node_).file;
   if (!node_.IsMap()) {
-    throw InputError(rxstress::location_of(node_, file_),
-                     key_path_.empty() ? "(top level)" : key_path_, "found " + shown(node_),
-                     "a mapping of keys to values");
+    throw InputError(locate(node_), key_path_.empty() ? "(top level)" : key_path_,
+                     "found " + shown(node_), "a mapping of keys to values");
   }
   // yaml-cpp keeps the first of two equal keys silently: a repeated key would go unvalidated.
   std::map<std::string, int> first_line;
   for (const auto& item : node_) {
     const std::string key = item.first.Scalar();
-    const SourceLocation at = rxstress::location_of(item.first, file_);
+    const SourceLocation at = locate(item.first);
     auto [it, fresh] = first_line.emplace(key, at.line);
     if (!fresh)
       throw InputError(at, path_of(key),
@@ -108,11 +109,17 @@ ParamNode::ParamNode(YAML::Node node, std::string file, std::string key_path,
 
 bool ParamNode::has(std::string_view key) const { return bool(node_[std::string(key)]); }
 
-SourceLocation ParamNode::location() const { return rxstress::location_of(node_, file_); }
+SourceLocation ParamNode::location() const { return locate(node_); }
 
 SourceLocation ParamNode::location_of(std::string_view key) const {
   YAML::Node v = node_[std::string(key)];
-  return v ? rxstress::location_of(v, file_) : location();
+  return v ? locate(v) : location();
+}
+
+SourceLocation ParamNode::locate(const YAML::Node& node) const {
+  if (state_->provenance && node)
+    if (auto where = state_->provenance->find(node)) return *where;
+  return rxstress::location_of(node, file_);
 }
 
 std::string ParamNode::path_of(std::string_view key) const {
@@ -124,7 +131,7 @@ void ParamNode::missing(std::string_view key, std::string_view meaning,
   for (const auto& item : node_) {
     const std::string typo = item.first.Scalar();
     if (!read_.count(typo) && did_you_mean(typo, {std::string(key)}))
-      throw InputError(rxstress::location_of(item.first, file_), path_of(typo),
+      throw InputError(locate(item.first), path_of(typo),
                        "unknown key '" + typo + "' (did you mean '" + std::string(key) + "'?)",
                        std::move(expected));
   }
@@ -135,8 +142,8 @@ void ParamNode::fail_item(std::string_view key, std::size_t i, std::string probl
                           std::string expected) const {
   const YAML::Node list = node_[std::string(key)];
   if (!list || !list.IsSequence() || i >= list.size()) fail(key, problem, expected);
-  throw InputError(rxstress::location_of(list[i], file_), fmt::format("{}[{}]", path_of(key), i),
-                   std::move(problem), std::move(expected));
+  throw InputError(locate(list[i]), fmt::format("{}[{}]", path_of(key), i), std::move(problem),
+                   std::move(expected));
 }
 
 void ParamNode::fail(std::string_view key, std::string problem, std::string expected) const {
@@ -153,8 +160,9 @@ YAML::Node ParamNode::value_of(std::string_view key) const {
 
 void ParamNode::record(std::string_view key, std::string value, std::string_view unit,
                        std::string_view meaning, bool defaulted) {
-  log_->push_back(
-      {path_of(key), std::move(value), std::string(unit), std::string(meaning), defaulted});
+  log_->push_back({path_of(key), std::move(value), std::string(unit), std::string(meaning),
+                   defaulted,
+                   defaulted ? SourceLocation{location().file, 0, 0} : location_of(key)});
 }
 
 double ParamNode::number(std::string_view key, Range range, std::string_view unit,
@@ -235,8 +243,7 @@ std::vector<double> ParamNode::numbers(std::string_view key, Range range, std::s
         }
       }
       if (!ok || !std::isfinite(x) || !range.contains(x))
-        throw InputError(rxstress::location_of(item, file_), item_path, "found " + shown(item),
-                         range.describe());
+        throw InputError(locate(item), item_path, "found " + shown(item), range.describe());
       xs.push_back(x);
     }
   }
@@ -294,7 +301,7 @@ std::vector<std::string> ParamNode::texts(std::string_view key, std::string_view
     if (!v.IsSequence()) fail(key, "found " + shown(v), "a list of names");
     for (std::size_t i = 0; i < v.size(); ++i) {
       if (!v[i].IsScalar())
-        throw InputError(rxstress::location_of(v[i], file_), fmt::format("{}[{}]", path_of(key), i),
+        throw InputError(locate(v[i]), fmt::format("{}[{}]", path_of(key), i),
                          "found " + shown(v[i]), "a name");
       out.push_back(v[i].Scalar());
     }
@@ -306,13 +313,13 @@ std::vector<std::string> ParamNode::texts(std::string_view key, std::string_view
 ParamNode ParamNode::child(std::string_view key) {
   YAML::Node v = value_of(key);
   if (!v) missing(key, "a mapping", "a mapping");
-  return ParamNode(v, file_, path_of(key), log_);
+  return ParamNode(v, file_, path_of(key), log_, state_);
 }
 
 std::optional<ParamNode> ParamNode::optional_child(std::string_view key) {
   YAML::Node v = value_of(key);
   if (!v) return std::nullopt;
-  return ParamNode(v, file_, path_of(key), log_);
+  return ParamNode(v, file_, path_of(key), log_, state_);
 }
 
 YAML::Node ParamNode::raw(std::string_view key) { return value_of(key); }
@@ -324,7 +331,7 @@ void ParamNode::finish() const {
     if (read_.count(key)) continue;
     auto guess = did_you_mean(key, known);
     throw InputError(
-        rxstress::location_of(item.first, file_), path_of(key),
+        locate(item.first), path_of(key),
         "unknown key '" + key + "'" + (guess ? " (did you mean '" + *guess + "'?)" : ""),
         "one of " + join(known, ", "));
   }

@@ -70,10 +70,10 @@ Population inline_practices(ParamNode& block) {
   YAML::Node list = block.raw("practices");
   const std::string base = block.path_of("practices");
   if (!list.IsSequence())
-    throw InputError(location_of(list, block.file()), base, "not a list", "a list of practices");
+    throw InputError(block.locate(list), base, "not a list", "a list of practices");
   auto log = std::make_shared<ParamLog>();  // practice fields are data, not parameters to explain
   for (std::size_t i = 0; i < list.size(); ++i) {
-    ParamNode p(list[i], block.file(), fmt::format("{}[{}]", base, i), log);
+    ParamNode p(list[i], block.file(), fmt::format("{}[{}]", base, i), log, block.state());
     const std::string id = p.text("id", "practice code");
     const std::string name = p.text("name", "practice name", id);
     const double n = p.number("list_size", Range::positive(), "patients", "registered patients");
@@ -158,7 +158,7 @@ void Population::add(std::string id_, std::string name_, double list, double spe
   provider.push_back(std::move(provider_));
 }
 
-Population load_population(ParamNode& block, const std::string& scenario_dir) {
+Population load_population(ParamNode& block) {
   const int ways = block.has("file") + block.has("practices") + block.has("synthetic");
   if (ways != 1)
     block.fail("", ways == 0 ? "no practices given" : "more than one source of practices given",
@@ -168,7 +168,8 @@ Population load_population(ParamNode& block, const std::string& scenario_dir) {
   if (block.has("file")) {
     const std::string file = block.text("file", "CSV file of practices");
     std::filesystem::path p(file);
-    if (p.is_relative()) p = std::filesystem::path(scenario_dir) / p;
+    if (p.is_relative())
+      p = std::filesystem::path(block.location_of("file").file).parent_path() / p;
     if (std::filesystem::is_directory(p))
       block.fail("file", "'" + p.string() + "' is a directory", "a CSV file of practices");
     if (std::filesystem::exists(p) && !std::filesystem::is_regular_file(p))
@@ -176,7 +177,14 @@ Population load_population(ParamNode& block, const std::string& scenario_dir) {
     if (!std::filesystem::exists(p))
       block.fail("file", "the file '" + p.string() + "' does not exist",
                  "a CSV file (relative to the scenario file)");
-    pop = read_population_csv(p.string());
+    const std::string sep = block.choice(
+        "delimiter", {"auto", "comma", "semicolon", "tab"},
+        "what separates the CSV file's fields (auto: detected from the header)", "auto");
+    pop = read_population_csv(p.string(), sep == "comma"       ? CsvDelimiter::comma
+                                          : sep == "semicolon" ? CsvDelimiter::semicolon
+                                          : sep == "tab"       ? CsvDelimiter::tab
+                                                               : CsvDelimiter::automatic);
+    pop.file = p.lexically_normal().string();
   } else if (block.has("practices")) {
     pop = inline_practices(block);
     list_path = block.path_of("practices");

@@ -1,4 +1,6 @@
-// The practice table as CSV: RFC 4180 quoting, a header row naming the columns.
+// The practice table as CSV: RFC 4180 quoting, a header row naming the columns. Read as people
+// save it: a UTF-8 byte-order mark (Excel's "CSV UTF-8"), CRLF line ends, and `,`, `;` or tab
+// between the fields (detected from the header unless the scenario says which).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -14,13 +16,17 @@
 namespace rxstress {
 namespace {
 
+const std::string kUtf8Bom = "\xEF\xBB\xBF";
+const std::array<std::string, 7> kColumns{
+    "id", "name", "list_size", "annual_spend", "generic_share", "neighbourhood", "provider"};
+
 // Splits one CSV line into fields, with 1-based starting columns for error messages.
 struct Field {
   std::string text;
   int column;
 };
 
-std::vector<Field> split_csv(const std::string& line) {
+std::vector<Field> split_csv(const std::string& line, char delimiter) {
   std::vector<Field> fields;
   std::string cur;
   bool quoted = false;
@@ -38,7 +44,7 @@ std::vector<Field> split_csv(const std::string& line) {
       }
     } else if (c == '"') {
       quoted = true;
-    } else if (c == ',') {
+    } else if (c == delimiter) {
       fields.push_back({cur, start});
       cur.clear();
       start = static_cast<int>(i) + 2;
@@ -50,28 +56,62 @@ std::vector<Field> split_csv(const std::string& line) {
   return fields;
 }
 
+// The separator the header uses most, outside quotes (a comma when it has none).
+char detect_delimiter(const std::string& header) {
+  std::size_t commas = 0, semicolons = 0, tabs = 0;
+  bool quoted = false;
+  for (char c : header) {
+    if (c == '"') quoted = !quoted;
+    if (quoted) continue;
+    commas += c == ',';
+    semicolons += c == ';';
+    tabs += c == '\t';
+  }
+  if (tabs > commas && tabs > semicolons) return '\t';
+  return semicolons > commas ? ';' : ',';
+}
+
+// Why a number a spreadsheet wrote is not read: "1,234", "1.234,5" and "0,22" hold a thousands
+// separator or a decimal comma, which would otherwise be read as something else or not at all.
+std::string number_problem(const std::string& text) {
+  const bool digits_and_marks = !text.empty() &&
+                                text.find_first_not_of("0123456789.,-+ ") == std::string::npos &&
+                                text.find_first_of("0123456789") != std::string::npos;
+  if (digits_and_marks && text.find(',') != std::string::npos)
+    return fmt::format("found '{}': a thousands separator or a decimal comma", text);
+  if (digits_and_marks && text.find(' ') != std::string::npos)
+    return fmt::format("found '{}': a space inside a number", text);
+  return fmt::format("found '{}'", text);
+}
+
+bool read_double(const std::string& text, double& x) {
+  const char* b = text.data();
+  const char* e = b + text.size();
+  auto [ptr, ec] = std::from_chars(b, e, x);
+  return ec == std::errc() && ptr == e && std::isfinite(x);
+}
+
 double parse_number(const Field& f, const std::string& file, int row, const std::string& column,
                     double lo, double hi, const std::string& expected) {
   double x = 0.0;
-  const char* b = f.text.data();
-  const char* e = b + f.text.size();
-  auto [ptr, ec] = std::from_chars(b, e, x);
-  if (ec != std::errc() || ptr != e || !std::isfinite(x) || x < lo || x > hi)
+  if (!read_double(f.text, x))
+    throw InputError({file, row, f.column}, column, number_problem(f.text),
+                     expected + ", written with a '.' for decimals and no separators (1234.5)");
+  if (x < lo || x > hi)
     throw InputError({file, row, f.column}, column, fmt::format("found '{}'", f.text), expected);
   return x;
 }
 
 // Every named column that is not a standard one, by header position (the first of a repeated
 // name).
-std::vector<std::pair<std::size_t, std::string>> extra_columns(
-    const std::vector<Field>& header, const std::array<std::string, 7>& standard) {
+std::vector<std::pair<std::size_t, std::string>> extra_columns(const std::vector<Field>& header) {
   std::vector<std::pair<std::size_t, std::string>> extra;
   for (std::size_t i = 0; i < header.size(); ++i) {
     const std::string& name = header[i].text;
     const bool seen =
         std::any_of(extra.begin(), extra.end(), [&](const auto& e) { return e.second == name; });
     if (!name.empty() && !seen &&
-        std::find(standard.begin(), standard.end(), name) == standard.end())
+        std::find(kColumns.begin(), kColumns.end(), name) == kColumns.end())
       extra.emplace_back(i, name);
   }
   return extra;
@@ -81,11 +121,8 @@ std::vector<std::pair<std::size_t, std::string>> extra_columns(
 // so that only a budget method that names the column fails on it.
 void keep_extra(const Field& f, const std::string& file, int row, const std::string& name,
                 ExtraColumn& column) {
-  double x = std::numeric_limits<double>::quiet_NaN();
-  const char* b = f.text.data();
-  const char* e = b + f.text.size();
-  auto [ptr, ec] = std::from_chars(b, e, x);
-  if (ec != std::errc() || ptr != e || !std::isfinite(x)) {
+  double x = 0.0;
+  if (!read_double(f.text, x)) {
     x = std::numeric_limits<double>::quiet_NaN();
     if (!column.first_bad) {
       column.first_bad = column.values.size();
@@ -97,35 +134,57 @@ void keep_extra(const Field& f, const std::string& file, int row, const std::str
   column.key_path.push_back(name);
 }
 
-}  // namespace
+// The header row: its fields, the delimiter and where each standard column is.
+struct Header {
+  std::vector<Field> fields;
+  char delimiter = ',';
+  std::array<std::size_t, 7> column{};  // of each of kColumns
+};
 
-Population read_population_csv(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError({path, 0, 0}, "", "cannot open the file", "a readable CSV file");
-  static const std::array<std::string, 7> kColumns{
-      "id", "name", "list_size", "annual_spend", "generic_share", "neighbourhood", "provider"};
-  std::string line;
-  if (!std::getline(in, line))
-    throw InputError({path, 1, 1}, "", "the file is empty", "a header row");
+Header read_header(std::string line, CsvDelimiter delimiter, const std::string& path) {
+  if (line.rfind(kUtf8Bom, 0) == 0) line.erase(0, kUtf8Bom.size());
+  Header h;
+  h.delimiter = delimiter == CsvDelimiter::automatic   ? detect_delimiter(line)
+                : delimiter == CsvDelimiter::semicolon ? ';'
+                : delimiter == CsvDelimiter::tab       ? '\t'
+                                                       : ',';
+  h.fields = split_csv(line, h.delimiter);
   std::unordered_map<std::string, std::size_t> where;
-  const auto header = split_csv(line);
-  for (std::size_t i = 0; i < header.size(); ++i) where[header[i].text] = i;
-  std::array<std::size_t, 7> col{};
+  for (std::size_t i = 0; i < h.fields.size(); ++i) where[h.fields[i].text] = i;
+  // One field holding other separators: population.delimiter names the wrong one.
+  const bool one_field = h.fields.size() == 1 && line.find_first_of(",;\t") != std::string::npos;
   for (std::size_t c = 0; c < kColumns.size(); ++c) {
     auto it = where.find(kColumns[c]);
     if (it == where.end())
       throw InputError(
-          {path, 1, 1}, kColumns[c], "missing column '" + kColumns[c] + "'",
+          {path, 1, 1}, kColumns[c],
+          "missing column '" + kColumns[c] + "'" +
+              (one_field ? " (the header is one field: is population.delimiter right?)" : ""),
           "columns id,name,list_size,annual_spend,generic_share,neighbourhood,provider");
-    col[c] = it->second;
+    h.column[c] = it->second;
   }
+  return h;
+}
+
+}  // namespace
+
+Population read_population_csv(const std::string& path, CsvDelimiter delimiter) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError({path, 0, 0}, "", "cannot open the file", "a readable CSV file");
+  std::string line;
+  if (!std::getline(in, line))
+    throw InputError({path, 1, 1}, "", "the file is empty", "a header row");
+  const Header h = read_header(line, delimiter, path);
+  const auto& header = h.fields;
+  const auto& col = h.column;
+  const char sep = h.delimiter;
   Population pop;
-  const auto extra = extra_columns(header, kColumns);
+  const auto extra = extra_columns(header);
   int row = 1;
   while (std::getline(in, line)) {
     ++row;
     if (line.empty() || line == "\r") continue;
-    const auto f = split_csv(line);
+    const auto f = split_csv(line, sep);
     if (f.size() < header.size())
       throw InputError({path, row, static_cast<int>(line.size()) + 1}, "",
                        fmt::format("{} fields", f.size()),

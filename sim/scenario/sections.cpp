@@ -193,7 +193,7 @@ std::vector<DelegationModel> read_delegation(ParamNode& top, const Scenario& sc)
   std::vector<DelegationModel> models;
   std::set<std::string> names;
   for (std::size_t i = 0; i < list.size(); ++i) {
-    ParamNode m(list[i], sc.file, fmt::format("delegation[{}]", i), top.log());
+    ParamNode m(list[i], sc.file, fmt::format("delegation[{}]", i), top.log(), top.state());
     DelegationModel model;
     model.name = m.text("name", "model name");
     if (model.name.empty() || model.name.find('/') != std::string::npos)
