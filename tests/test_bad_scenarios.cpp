@@ -14,6 +14,7 @@
 #include <fstream>
 #include <optional>
 #include <regex>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -31,7 +32,7 @@ const fs::path kCorpus = kSource / "tests" / "data" / "bad-scenarios";
 
 // "# expect: exit=2 where=LINE:COL key=KEY message=FRAGMENT" (where may be FILE.csv:ROW:COL,
 // key may be '-' for none; message runs to the end of the line), then optional comment lines
-// "# case: ..." and "# known-bug: ...".
+// "# case: ...", "# known-bug: ..." and "# args: ..." (extra arguments, e.g. --strict).
 struct Expectation {
   int exit = 2;
   std::string where_file;  // empty: the scenario itself
@@ -39,7 +40,8 @@ struct Expectation {
   std::string key;  // empty: none
   std::string message;
   std::string description;
-  std::string known_bug;  // empty: none
+  std::string known_bug;          // empty: none
+  std::vector<std::string> args;  // extra arguments of both commands (e.g. --strict)
 };
 
 std::optional<Expectation> parse_expectation(const fs::path& file, std::string* problem) {
@@ -64,6 +66,10 @@ std::optional<Expectation> parse_expectation(const fs::path& file, std::string* 
   for (std::string line; std::getline(in, line) && line.rfind("#", 0) == 0;) {
     if (line.rfind("# case: ", 0) == 0) e.description = line.substr(8);
     if (line.rfind("# known-bug: ", 0) == 0) e.known_bug = line.substr(13);
+    if (line.rfind("# args: ", 0) == 0) {
+      std::istringstream words(line.substr(8));
+      for (std::string w; words >> w;) e.args.push_back(w);
+    }
   }
   return e;
 }
@@ -109,7 +115,9 @@ void check_case(const fs::path& file) {
   const fs::path out = outdir / "results.h5";
 
   {
-    const Outcome r = run_rxstress({"run", file.string(), "-o", out.string()}, logs);
+    std::vector<std::string> args{"run", file.string(), "-o", out.string()};
+    args.insert(args.end(), e->args.begin(), e->args.end());
+    const Outcome r = run_rxstress(args, logs);
     INFO("rxstress run: " << r.describe() << "\nstderr:\n" << r.err << "stdout:\n" << r.out);
     CHECK(r.exited);
     CHECK(r.status == e->exit);
@@ -119,7 +127,9 @@ void check_case(const fs::path& file) {
     CHECK(entries(outdir).empty());
   }
   {
-    const Outcome r = run_rxstress({"validate", file.string()}, logs);
+    std::vector<std::string> args{"validate", file.string()};
+    args.insert(args.end(), e->args.begin(), e->args.end());
+    const Outcome r = run_rxstress(args, logs);
     INFO("rxstress validate: " << r.describe() << "\nstderr:\n" << r.err << "stdout:\n" << r.out);
     CHECK(r.exited);
     CHECK(r.status == e->exit);
@@ -169,8 +179,8 @@ TEST_CASE("the bad-scenario corpus is well formed", "[bad-input]") {
     CHECK(e->column >= 1);
     if (!e->where_file.empty()) CHECK(fs::exists(kCorpus / e->where_file));
     const std::string stem = file.stem().string();
-    CHECK(std::regex_match(stem, std::regex(R"(\d\d-[a-z0-9-]+)")));
-    numbers.push_back(stem.substr(0, 2));
+    CHECK(std::regex_match(stem, std::regex(R"(\d{2,3}-[a-z0-9-]+)")));
+    numbers.push_back(stem.substr(0, stem.find('-')));
   }
   std::sort(numbers.begin(), numbers.end());
   CHECK(std::adjacent_find(numbers.begin(), numbers.end()) == numbers.end());

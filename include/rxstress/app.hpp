@@ -19,14 +19,20 @@ struct RunRequest {
   std::vector<std::string> overrides;  // --set key=value
   bool force = false;
   bool quiet = false;
-  bool timings = false;  // print `timing: <phase> <seconds>` lines to the error stream
+  bool timings = false;            // print `timing: <phase> <seconds>` lines to the error stream
+  bool strict = false;             // plausibility warnings are errors
   std::string max_output = "50G";  // refuse runs whose results file would be larger (500M, 20G)
   std::string command_line;
 };
 int run_command(const RunRequest& request, std::ostream& out, std::ostream& err);
 
-int validate_command(const std::vector<std::string>& files, bool explain, std::ostream& out,
-                     std::ostream& err);
+struct ValidateRequest {
+  std::vector<std::string> files;
+  bool explain = false;         // list every resolved value
+  std::string format = "text";  // text | json
+  bool strict = false;          // plausibility warnings are errors
+};
+int validate_command(const ValidateRequest& request, std::ostream& out, std::ostream& err);
 
 struct SummaryRequest {
   std::string results;

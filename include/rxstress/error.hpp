@@ -28,6 +28,15 @@ class InputError : public std::runtime_error {
   std::string key_path_, problem_, expected_;
 };
 
+// A value that is valid but most likely a slip (a percentage written as a whole number, pence for
+// pounds): reported, and an error with --strict.
+struct Warning {
+  SourceLocation where;
+  std::string key_path, problem, advice;
+  std::string text() const;     // "file:line:column: key.path: problem; expected advice"
+  InputError as_error() const;  // the same as an error (--strict)
+};
+
 // Failure of the machine or a library (I/O, HDF5): exit status 1.
 class RunError : public std::runtime_error {
  public:

@@ -37,6 +37,9 @@ struct Population {
   std::string file;    // the CSV file it was read from (empty: inline or synthetic)
   // Where each practice's id was given (YAML value or CSV cell), for errors about a practice.
   std::vector<SourceLocation> id_location;
+  // Where each practice's annual_spend was given, and its key in messages (inline and CSV).
+  std::vector<SourceLocation> spend_location;
+  std::vector<std::string> spend_key;
   // Extra numeric columns by name: a CSV's other columns, or inline practices' `columns`.
   std::map<std::string, ExtraColumn, std::less<>> columns;
 

@@ -81,6 +81,7 @@ struct Scenario {
   BudgetSpec budget;
   std::vector<DelegationModel> delegation;
   Outputs outputs;
+  std::vector<Warning> warnings;  // values that are valid but most likely slips
 
   Calendar calendar() const { return Calendar(start, horizon_months); }
 };

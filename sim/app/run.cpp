@@ -13,6 +13,7 @@
 #include "app/headline.hpp"
 #include "app/progress.hpp"
 #include "app/resource_guard.hpp"
+#include "app/warnings.hpp"
 #include "io/results_writer.hpp"
 #include "rxstress/app.hpp"
 #include "rxstress/engine.hpp"
@@ -140,6 +141,7 @@ int run_command(const RunRequest& r, std::ostream& out, std::ostream& err) {
   std::optional<Model> model;
   try {
     sc = load_scenario(r.scenario, overrides_of(r));
+    if (const int status = report_warnings(sc, r.strict, r.quiet, err)) return status;
     model.emplace(sc);
     if (const int status = check_resources(*model, r, threads, out, err)) return status;
     clock.record("load scenario and build model", clock.lap());

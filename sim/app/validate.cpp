@@ -1,38 +1,52 @@
-// `rxstress validate`: load every file; with --explain, list each resolved parameter.
+// `rxstress validate`: load every file; with --explain, list every resolved value (as text or, with
+// --format json, for tools); plausibility warnings are printed, and are errors with --strict.
 #include <fmt/format.h>
 
+#include <nlohmann/json.hpp>
+
+#include "app/explain.hpp"
+#include "app/warnings.hpp"
 #include "rxstress/app.hpp"
 #include "rxstress/scenario.hpp"
 
 namespace rxstress {
+namespace {
 
-int validate_command(const std::vector<std::string>& files, bool explain, std::ostream& out,
-                     std::ostream& err) {
+std::string summary_line(const Scenario& sc) {
+  return fmt::format("{} practices, {} drivers, {} delegation models, {} paths",
+                     sc.population.size(), sc.drivers.size(), sc.delegation.size(), sc.paths);
+}
+
+}  // namespace
+
+int validate_command(const ValidateRequest& r, std::ostream& out, std::ostream& err) {
+  const bool json = r.format == "json";
+  nlohmann::json report = nlohmann::json::array();
   int status = 0;
-  for (const auto& file : files) {
+  for (const auto& file : r.files) {
     try {
       const Scenario sc = load_scenario(file);
-      out << fmt::format("{}: ok ({} practices, {} drivers, {} delegation models, {} paths)\n",
-                         file, sc.population.size(), sc.drivers.size(), sc.delegation.size(),
-                         sc.paths);
-      if (!explain) continue;
-      out << fmt::format("\n  population: {} practices, {:.0f} patients\n    source: {}\n",
-                         sc.population.size(), sc.population.total_list_size(),
-                         sc.population.source.empty() ? "(none given)" : sc.population.source);
-      for (std::size_t d = 0; d < sc.drivers.size(); ++d) {
-        out << fmt::format(
-            "\n  driver {} ({})\n    source: {}\n", sc.drivers[d]->name(), sc.drivers[d]->type(),
-            sc.drivers[d]->source().empty() ? "(none given)" : sc.drivers[d]->source());
-        for (const auto& p : *sc.driver_params[d])
-          out << fmt::format("    {:<40} = {:<14} {:<26} {}{}\n", p.key_path, p.value,
-                             p.unit.empty() ? "" : "[" + p.unit + "]", p.meaning,
-                             p.defaulted ? " (default)" : "");
+      if (const int s = report_warnings(sc, r.strict, json, err)) {
+        status = s;
+        if (json) report.push_back({{"file", file}, {"ok", false}, {"warnings_as_errors", true}});
+        continue;
       }
+      if (json) {
+        nlohmann::json entry = r.explain ? explain_json(sc) : nlohmann::json{{"file", file}};
+        entry["ok"] = true;
+        entry["summary"] = summary_line(sc);
+        report.push_back(entry);
+        continue;
+      }
+      out << fmt::format("{}: ok ({})\n", file, summary_line(sc));
+      if (r.explain) explain_text(sc, out);
     } catch (const InputError& e) {
       err << "rxstress: " << e.what() << "\n";
+      if (json) report.push_back({{"file", file}, {"ok", false}, {"error", e.what()}});
       status = 2;
     }
   }
+  if (json) out << report.dump(2) << "\n";
   return status;
 }
 

@@ -37,6 +37,8 @@ int main(int argc, char** argv) {
                       "e.g. drivers[concessions].dispersion=3");
   run_cmd->add_flag("--force", run.force, "overwrite an existing results file");
   run_cmd->add_flag("--quiet", run.quiet, "print nothing but errors");
+  run_cmd->add_flag("--strict", run.strict,
+                    "treat plausibility warnings (likely unit slips) as errors");
   run_cmd->add_flag("--timings", run.timings,
                     "print the wall seconds of each phase (load, simulate, write, statistics)");
   run_cmd
@@ -44,12 +46,16 @@ int main(int argc, char** argv) {
                    "refuse runs whose results file would exceed this (500M, 20G, bytes)")
       ->capture_default_str();
 
-  std::vector<std::string> files;
-  bool explain = false;
+  rxstress::ValidateRequest validate;
   auto* validate_cmd = app.add_subcommand("validate", "check scenario files without running");
-  validate_cmd->add_option("scenarios", files, "scenario YAML files")->required();
-  validate_cmd->add_flag("--explain", explain,
-                         "list every resolved parameter with unit and source");
+  validate_cmd->add_option("scenarios", validate.files, "scenario YAML files")->required();
+  validate_cmd->add_flag("--explain", validate.explain,
+                         "list every resolved value (all sections, defaults marked) with unit, "
+                         "meaning and the file:line:column that set it");
+  validate_cmd->add_option("--format", validate.format, "text or json")
+      ->check(CLI::IsMember({"text", "json"}));
+  validate_cmd->add_flag("--strict", validate.strict,
+                         "treat plausibility warnings (likely unit slips) as errors");
 
   rxstress::SummaryRequest summary;
   auto* summary_cmd = app.add_subcommand("summary", "print the statistics of a results file");
@@ -78,7 +84,7 @@ int main(int argc, char** argv) {
   if (*paths_opt) run.paths = paths;
   if (*seed_opt) run.seed = seed;
   if (*run_cmd) return rxstress::run_command(run, std::cout, std::cerr);
-  if (*validate_cmd) return rxstress::validate_command(files, explain, std::cout, std::cerr);
+  if (*validate_cmd) return rxstress::validate_command(validate, std::cout, std::cerr);
   if (*summary_cmd) return rxstress::summary_command(summary, std::cout, std::cerr);
   if (*replay_cmd) return rxstress::replay_command(replay, std::cout, std::cerr);
   return 2;

@@ -127,6 +127,7 @@ Scenario validate_tree(const ScenarioTree& tree, const std::string& text, const 
                        "'" + name + "' is not the name of a driver", "names from 'drivers'");
   top.finish();
   sc.text = resolved_text(tree, text, file, sc, overridden);
+  sc.warnings = state->warnings;
   return sc;
 }
 

@@ -26,6 +26,7 @@ namespace rxstress {
 // What every ParamNode reading one scenario shares.
 struct ReadingState {
   std::shared_ptr<const Provenance> provenance;  // which file set each node; null: one file
+  std::vector<Warning> warnings;                 // plausibility warnings, in reading order
 };
 
 // Admissible values of a number: [lo, hi], either end open or closed.
@@ -87,11 +88,21 @@ class ParamNode {
   // A nested mapping; required unless `optional` (then nullopt when absent).
   ParamNode child(std::string_view key);
   std::optional<ParamNode> optional_child(std::string_view key);
+  // An optional mapping whose keys all have defaults: the key's mapping, or an empty one, so
+  // that every default is read (and recorded) the same way.
+  ParamNode child_or_empty(std::string_view key);
+  // Records a value that is not read through this class (a default list of items) as a default.
+  void record_default(std::string_view key, std::string value, std::string_view meaning);
   // The raw node of a key (marks it as read); for sequences of mappings.
   YAML::Node raw(std::string_view key);
 
   // Every key of the mapping must have been read: an unknown key is an error with a suggestion.
   void finish() const;
+
+  // A valid value of `key` that is most likely a slip: a warning, not an error (--strict: one).
+  void warn(std::string_view key, std::string problem, std::string advice) const;
+  void warn_at(SourceLocation where, std::string key_path, std::string problem,
+               std::string advice) const;
 
   // An error about `key` of this mapping (or the mapping itself when key is empty).
   [[noreturn]] void fail(std::string_view key, std::string problem, std::string expected) const;

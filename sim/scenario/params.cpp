@@ -151,6 +151,16 @@ void ParamNode::fail(std::string_view key, std::string problem, std::string expe
                    key.empty() ? key_path_ : path_of(key), std::move(problem), std::move(expected));
 }
 
+void ParamNode::warn(std::string_view key, std::string problem, std::string advice) const {
+  warn_at(location_of(key), path_of(key), std::move(problem), std::move(advice));
+}
+
+void ParamNode::warn_at(SourceLocation where, std::string key_path, std::string problem,
+                        std::string advice) const {
+  state_->warnings.push_back(
+      {std::move(where), std::move(key_path), std::move(problem), std::move(advice)});
+}
+
 YAML::Node ParamNode::value_of(std::string_view key) const {
   read_.insert(std::string(key));
   YAML::Node v = node_[std::string(key)];
@@ -320,6 +330,15 @@ std::optional<ParamNode> ParamNode::optional_child(std::string_view key) {
   YAML::Node v = value_of(key);
   if (!v) return std::nullopt;
   return ParamNode(v, file_, path_of(key), log_, state_);
+}
+
+ParamNode ParamNode::child_or_empty(std::string_view key) {
+  YAML::Node v = value_of(key);
+  return ParamNode(v ? v : YAML::Node(YAML::NodeType::Map), file_, path_of(key), log_, state_);
+}
+
+void ParamNode::record_default(std::string_view key, std::string value, std::string_view meaning) {
+  record(key, std::move(value), "", meaning, true);
 }
 
 YAML::Node ParamNode::raw(std::string_view key) { return value_of(key); }

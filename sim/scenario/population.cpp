@@ -11,6 +11,7 @@
 
 #include "rxstress/random.hpp"
 #include "scenario/param_node.hpp"
+#include "scenario/plausibility.hpp"
 
 namespace rxstress {
 namespace {
@@ -86,6 +87,8 @@ Population inline_practices(ParamNode& block) {
     p.finish();
     pop.add(id, name, n, b, g, nb, pr);
     pop.id_location.push_back(p.location_of("id"));
+    pop.spend_location.push_back(p.location_of("annual_spend"));
+    pop.spend_key.push_back(p.path_of("annual_spend"));
   }
   return pop;
 }
@@ -104,6 +107,11 @@ Population synthetic_practices(ParamNode block) {
   ParamNode spend = block.child("spend_per_patient");
   const double spend_mean = spend.number("mean", Range::positive(), "GBP/patient/year", "mean");
   const double spend_sd = spend.number("sd", Range::non_negative(), "GBP/patient/year", "sd", 0.0);
+  if (spend_mean > kMaxSpendPerPatient)
+    spend.warn("mean",
+               fmt::format("GBP {:g} per patient a year (over GBP {:g}): pence for pounds?",
+                           spend_mean, kMaxSpendPerPatient),
+               "GBP per patient a year (England: about GBP 160)");
   spend.finish();
   const double generic = block.number("generic_share", Range::fraction(), "fraction",
                                       "share of spend on generics", 0.22);
@@ -197,6 +205,7 @@ Population load_population(ParamNode& block) {
   pop.source = block.text("source", "where the practice data come from", "");
   block.finish();
   check_practices(pop, block.location(), list_path);
+  warn_spend_per_patient(block, pop);
   return pop;
 }
 

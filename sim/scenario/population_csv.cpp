@@ -199,6 +199,8 @@ Population read_population_csv(const std::string& path, CsvDelimiter delimiter) 
       throw InputError({path, row, f[col[0]].column}, "id", "empty practice id", "a practice code");
     pop.add(f[col[0]].text, f[col[1]].text, n, b, g, f[col[5]].text, f[col[6]].text);
     pop.id_location.push_back({path, row, f[col[0]].column});
+    pop.spend_location.push_back({path, row, f[col[3]].column});
+    pop.spend_key.push_back("annual_spend");
     for (const auto& [index, name] : extra)
       keep_extra(f[index], path, row, name, pop.columns[name]);
   }

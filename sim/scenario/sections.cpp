@@ -7,6 +7,8 @@
 #include <string_view>
 #include <utility>
 
+#include "scenario/plausibility.hpp"
+
 namespace rxstress {
 namespace {
 
@@ -36,6 +38,8 @@ Terms read_terms(ParamNode terms, const Scenario& sc) {
     k.cap = c->number("cap", Range::non_negative(), "fraction of budget",
                       "cap on the holder's retained overspend", 1e300);
     c->finish();
+    warn_above(*c, "lower", k.lower, kMaxCorridorBand, "of the budget");
+    warn_above(*c, "upper", k.upper, kMaxCorridorBand, "of the budget");
     if (k.cap < k.upper)
       c->fail("cap",
               fmt::format("cap {} is below upper {}: the corridor could never be reached", k.cap,
@@ -50,6 +54,7 @@ Terms read_terms(ParamNode terms, const Scenario& sc) {
     p.returned = c->choice("leftover", {"returned", "kept"}, "what happens to an unspent pool",
                            "returned") == "returned";
     c->finish();
+    warn_above(*c, "contribution", p.contribution, kMaxPoolContribution, "of the budget");
     out.pool = p;
   }
   terms.finish();
@@ -156,38 +161,38 @@ BudgetSpec read_budget(ParamNode& top, const Scenario& sc) {
   BudgetSpec b;
   std::vector<std::string> all;
   for (const auto& d : sc.drivers) all.push_back(d->name());
-  auto block = top.optional_child("budget");
-  if (!block) {
-    b.funded = all;
-    return b;
-  }
-  const std::string method = block->choice("method", {"expected", "historic", "file", "capitation"},
-                                           "how budgets are set", "expected");
+  auto block = top.child_or_empty("budget");
+  const std::string method = block.choice("method", {"expected", "historic", "file", "capitation"},
+                                          "how budgets are set", "expected");
   b.method = method == "historic"     ? BudgetSpec::Method::historic
              : method == "file"       ? BudgetSpec::Method::file
              : method == "capitation" ? BudgetSpec::Method::capitation
                                       : BudgetSpec::Method::expected;
-  b.funded = block->texts("funded", "drivers funded at their expectation", all);
+  b.funded = block.texts("funded", "drivers funded at their expectation", all);
   for (std::size_t i = 0; i < b.funded.size(); ++i)
     if (!names_driver(sc, b.funded[i])) {
       auto guess = did_you_mean(b.funded[i], all);
-      block->fail_item("funded", i,
-                       "'" + b.funded[i] + "' is not a driver of this scenario" +
-                           (guess ? " (did you mean '" + *guess + "'?)" : ""),
-                       "driver names or types from 'drivers'");
+      block.fail_item("funded", i,
+                      "'" + b.funded[i] + "' is not a driver of this scenario" +
+                          (guess ? " (did you mean '" + *guess + "'?)" : ""),
+                      "driver names or types from 'drivers'");
     }
-  b.uplift = block->number("uplift", Range::between(-0.5, 1.0), "fraction",
-                           "margin added to every budget", 0.0);
-  check_method_keys(*block, method);
-  if (b.method == BudgetSpec::Method::file) read_file_budget(*block, sc.population, b);
-  if (b.method == BudgetSpec::Method::capitation) read_capitation(*block, sc.population, b);
-  block->finish();
+  b.uplift = block.number("uplift", Range::between(-0.5, 1.0), "fraction",
+                          "margin added to every budget", 0.0);
+  warn_above(block, "uplift", b.uplift, kMaxUplift, "on every budget");
+  check_method_keys(block, method);
+  if (b.method == BudgetSpec::Method::file) read_file_budget(block, sc.population, b);
+  if (b.method == BudgetSpec::Method::capitation) read_capitation(block, sc.population, b);
+  block.finish();
   return b;
 }
 
 std::vector<DelegationModel> read_delegation(ParamNode& top, const Scenario& sc) {
   YAML::Node list = top.raw("delegation");
-  if (!list) return {{"icb-held", HolderLevel::icb, {}}};
+  if (!list) {
+    top.record_default("delegation", "[{name: icb-held, holder: icb}]", "delegation models");
+    return {{"icb-held", HolderLevel::icb, {}}};
+  }
   if (!list.IsSequence() || list.size() == 0)
     top.fail("delegation", "not a non-empty list", "a list of delegation models");
   std::vector<DelegationModel> models;
@@ -214,23 +219,22 @@ std::vector<DelegationModel> read_delegation(ParamNode& top, const Scenario& sc)
 
 Outputs read_outputs(ParamNode& top) {
   Outputs o;
-  auto block = top.optional_child("outputs");
-  if (!block) return o;
+  auto block = top.child_or_empty("outputs");
   o.thresholds =
-      block->numbers("thresholds", Range::between(-1.0, 10.0), 1, 32, "fraction of budget",
-                     "overspend thresholds for exceedance", o.thresholds);
+      block.numbers("thresholds", Range::between(-1.0, 10.0), 1, 32, "fraction of budget",
+                    "overspend thresholds for exceedance", o.thresholds);
   if (std::adjacent_find(o.thresholds.begin(), o.thresholds.end(), std::greater_equal<double>()) !=
       o.thresholds.end())
-    block->fail("thresholds", "thresholds are not strictly increasing",
-                "strictly increasing fractions");
-  o.trajectories = block->integer("trajectories", 0, 100000, "paths",
-                                  "paths whose monthly spend is written", o.trajectories);
-  o.compression = static_cast<int>(block->integer("compression", 0, 9, "deflate level",
-                                                  "compression of path datasets", o.compression));
+    block.fail("thresholds", "thresholds are not strictly increasing",
+               "strictly increasing fractions");
+  o.trajectories = block.integer("trajectories", 0, 100000, "paths",
+                                 "paths whose monthly spend is written", o.trajectories);
+  o.compression = static_cast<int>(block.integer("compression", 0, 9, "deflate level",
+                                                 "compression of path datasets", o.compression));
   o.driver_detail =
-      block->texts("driver_detail", "drivers whose annual spend per practice and path is written",
-                   std::vector<std::string>{});
-  block->finish();
+      block.texts("driver_detail", "drivers whose annual spend per practice and path is written",
+                  std::vector<std::string>{});
+  block.finish();
   return o;
 }
 
