@@ -1,8 +1,13 @@
-# Python tests (scenarios and calibration). Included from tests/CMakeLists.txt:
+# Python tests (scenarios, calibration and the scenario schema). Included from tests/CMakeLists.txt:
 #   include(${CMAKE_CURRENT_SOURCE_DIR}/python.cmake)
-# They use Debian's interpreter (numpy, scipy, pandas, h5py), not whatever python3 is on PATH.
+# They use Debian's interpreter (numpy, scipy, pandas, h5py, jsonschema), not python3 on PATH.
 add_test(NAME python.calibration
          COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/tests/test_calibration.py
                  --rxstress $<TARGET_FILE:rxstress>
          WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
 set_tests_properties(python.calibration PROPERTIES TIMEOUT 300 LABELS python)
+add_test(NAME python.schema
+         COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/tests/test_schema.py
+                 --rxstress $<TARGET_FILE:rxstress>
+         WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+set_tests_properties(python.schema PROPERTIES TIMEOUT 120 LABELS python)

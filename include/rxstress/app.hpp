@@ -34,6 +34,9 @@ struct ValidateRequest {
 };
 int validate_command(const ValidateRequest& request, std::ostream& out, std::ostream& err);
 
+// `rxstress schema`: the JSON Schema of scenario files.
+int schema_command(std::ostream& out, std::ostream& err);
+
 struct SummaryRequest {
   std::string results;
   std::string model;             // empty: all

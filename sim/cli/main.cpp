@@ -57,6 +57,9 @@ int main(int argc, char** argv) {
   validate_cmd->add_flag("--strict", validate.strict,
                          "treat plausibility warnings (likely unit slips) as errors");
 
+  auto* schema_cmd = app.add_subcommand(
+      "schema", "print the JSON Schema of scenario files (scenarios/rxstress.schema.json)");
+
   rxstress::SummaryRequest summary;
   auto* summary_cmd = app.add_subcommand("summary", "print the statistics of a results file");
   summary_cmd->add_option("results", summary.results, "results file (HDF5)")->required();
@@ -85,6 +88,7 @@ int main(int argc, char** argv) {
   if (*seed_opt) run.seed = seed;
   if (*run_cmd) return rxstress::run_command(run, std::cout, std::cerr);
   if (*validate_cmd) return rxstress::validate_command(validate, std::cout, std::cerr);
+  if (*schema_cmd) return rxstress::schema_command(std::cout, std::cerr);
   if (*summary_cmd) return rxstress::summary_command(summary, std::cout, std::cerr);
   if (*replay_cmd) return rxstress::replay_command(replay, std::cout, std::cerr);
   return 2;

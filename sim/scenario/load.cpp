@@ -29,40 +29,28 @@ YearMonth parse_start(ParamNode& top) {
   return {year, month};
 }
 
-void read_drivers(ParamNode& top, Scenario& sc) {
-  YAML::Node list = top.raw("drivers");
-  const std::string base = "drivers";
-  if (!list || !list.IsSequence() || list.size() == 0)
-    top.fail(list ? "drivers" : "",
-             list ? "not a non-empty list" : "missing required key 'drivers'",
-             "a list of drivers, each with a 'type'");
+// One driver: its header (type, name, source), then its own parameters through its factory.
+void read_driver(ParamNode& item, Scenario& sc, std::set<std::string>& names) {
+  if (!item.has("type")) item.fail("", "missing required key 'type'", "a driver type");
+  const std::string type =
+      item.choice("type", driver_types(), "driver type", std::nullopt, "driver type");
+  Driver::Header header{type, item.text("name", "driver name", type),
+                        item.text("source", "source of the parameters", "")};
+  // A probe reads the same driver many times over.
+  if (!item.probing() && !names.insert(header.name).second)
+    item.fail("name", "duplicate driver name '" + header.name + "'",
+              "a unique 'name' for each driver of the same type");
   const Calendar cal = sc.calendar();
+  DriverSetup setup{item, header, sc.population, cal};
+  sc.drivers.push_back(make_driver(type, setup));
+  sc.driver_params.push_back(item.log());
+  sc.params->insert(sc.params->end(), item.log()->begin(), item.log()->end());
+}
+
+void read_drivers(ParamNode& top, Scenario& sc) {
   std::set<std::string> names;
-  for (std::size_t i = 0; i < list.size(); ++i) {
-    auto log = std::make_shared<ParamLog>();
-    ParamNode item(list[i], sc.file, fmt::format("{}[{}]", base, i), log, top.state());
-    const auto types = driver_types();
-    if (!item.has("type")) item.fail("", "missing required key 'type'", "a driver type");
-    const std::string type = item.text("type", "driver type");
-    if (std::find(types.begin(), types.end(), type) == types.end()) {
-      auto guess = did_you_mean(type, types);
-      std::string known;
-      for (const auto& t : types) known += (known.empty() ? "" : ", ") + t;
-      item.fail(
-          "type",
-          "unknown driver type '" + type + "'" + (guess ? " (did you mean '" + *guess + "'?)" : ""),
-          "one of " + known);
-    }
-    Driver::Header header{type, item.text("name", "driver name", type),
-                          item.text("source", "source of the parameters", "")};
-    if (!names.insert(header.name).second)
-      item.fail("name", "duplicate driver name '" + header.name + "'",
-                "a unique 'name' for each driver of the same type");
-    DriverSetup setup{item, header, sc.population, cal};
-    sc.drivers.push_back(make_driver(type, setup));
-    sc.driver_params.push_back(log);
-    sc.params->insert(sc.params->end(), log->begin(), log->end());
-  }
+  top.each_item("drivers", {"spend drivers", "a list of drivers, each with a 'type'", true, true},
+                [&](ParamNode& item, std::size_t) { read_driver(item, sc, names); });
 }
 
 // The top-level values before the sections.
@@ -105,6 +93,26 @@ std::string resolved_text(const ScenarioTree& tree, const std::string& text,
   return header + out.c_str() + "\n";
 }
 
+}  // namespace
+
+void read_scenario(ParamNode& top, Scenario& sc) {
+  read_header(top, sc.file, sc);
+  top.section("population", true,
+              [&](ParamNode& block) { sc.population = load_population(block); });
+  read_drivers(top, sc);
+  top.section("budget", false, [&](ParamNode& block) { sc.budget = read_budget(block, sc); });
+  sc.delegation = read_delegation(top, sc);
+  top.section("outputs", false, [&](ParamNode& block) { sc.outputs = read_outputs(block); });
+  for (const auto& name : sc.outputs.driver_detail)
+    if (std::none_of(sc.drivers.begin(), sc.drivers.end(),
+                     [&](const auto& d) { return d->name() == name; }))
+      throw InputError(top.location_of("outputs"), "outputs.driver_detail",
+                       "'" + name + "' is not the name of a driver", "names from 'drivers'");
+  top.finish();
+}
+
+namespace {
+
 Scenario validate_tree(const ScenarioTree& tree, const std::string& text, const std::string& file,
                        bool overridden) {
   Scenario sc;
@@ -113,19 +121,7 @@ Scenario validate_tree(const ScenarioTree& tree, const std::string& text, const 
   auto state = std::make_shared<ReadingState>();
   state->provenance = tree.provenance;
   ParamNode top(tree.root, file, "", sc.params, state);
-  read_header(top, file, sc);
-  ParamNode pop = top.child("population");
-  sc.population = load_population(pop);
-  read_drivers(top, sc);
-  sc.budget = read_budget(top, sc);
-  sc.delegation = read_delegation(top, sc);
-  sc.outputs = read_outputs(top);
-  for (const auto& name : sc.outputs.driver_detail)
-    if (std::none_of(sc.drivers.begin(), sc.drivers.end(),
-                     [&](const auto& d) { return d->name() == name; }))
-      throw InputError(top.location_of("outputs"), "outputs.driver_detail",
-                       "'" + name + "' is not the name of a driver", "names from 'drivers'");
-  top.finish();
+  read_scenario(top, sc);
   sc.text = resolved_text(tree, text, file, sc, overridden);
   sc.warnings = state->warnings;
   return sc;

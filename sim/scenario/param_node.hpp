@@ -9,8 +9,10 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <memory>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <set>
 #include <string>
@@ -23,10 +25,23 @@
 
 namespace rxstress {
 
+class Probe;
+struct ProbeShape;
+
 // What every ParamNode reading one scenario shares.
 struct ReadingState {
   std::shared_ptr<const Provenance> provenance;  // which file set each node; null: one file
   std::vector<Warning> warnings;                 // plausibility warnings, in reading order
+  Probe* probe = nullptr;                        // set while probing for the schema
+};
+
+// A list of mappings (drivers, delegation models, inline practices) as ParamNode::each_item
+// reads it.
+struct ItemList {
+  std::string_view meaning;   // e.g. "spend drivers"
+  std::string_view expected;  // e.g. "a list of drivers, each with a 'type'"
+  bool required = true;       // absent: an error (else each_item returns false)
+  bool non_empty = true;      // empty: an error
 };
 
 // Admissible values of a number: [lo, hi], either end open or closed.
@@ -82,6 +97,11 @@ class ParamNode {
                    std::optional<std::string> fallback = std::nullopt);
   std::string choice(std::string_view key, std::initializer_list<std::string_view> options,
                      std::string_view meaning, std::optional<std::string> fallback = std::nullopt);
+  // The same with options known at run time; `what` names a value in "unknown WHAT 'x'" (else
+  // "'x' is not allowed").
+  std::string choice(std::string_view key, const std::vector<std::string>& options,
+                     std::string_view meaning, std::optional<std::string> fallback,
+                     std::string_view what);
   std::vector<std::string> texts(std::string_view key, std::string_view meaning,
                                  std::optional<std::vector<std::string>> fallback = std::nullopt);
 
@@ -93,8 +113,24 @@ class ParamNode {
   ParamNode child_or_empty(std::string_view key);
   // Records a value that is not read through this class (a default list of items) as a default.
   void record_default(std::string_view key, std::string value, std::string_view meaning);
-  // The raw node of a key (marks it as read); for sequences of mappings.
+  // A mapping read by `read` (in a probe: explored on its own, so that its choices do not
+  // multiply with other sections'); absent and not `required`: an empty mapping (defaults).
+  void section(std::string_view key, bool required, const std::function<void(ParamNode&)>& read);
+  // Each item of a list of mappings, read by `read_item(item, index)`; every item has its own
+  // ParamLog (the reader keeps what it wants explained). Returns false when the list is absent
+  // and not required.
+  bool each_item(std::string_view key, const ItemList& list,
+                 const std::function<void(ParamNode&, std::size_t)>& read_item);
+  // Numbers under keys that the scenario names itself (`population.columns`).
+  std::vector<double> named_numbers(const std::vector<std::string>& keys, Range range,
+                                    std::string_view unit, std::string_view meaning);
+  // The raw node of a key (marks it as read).
   YAML::Node raw(std::string_view key);
+
+  // A probe mapping (see scenario/probe.hpp): reads record keys into `shape` instead of reading.
+  static ParamNode probe(std::string key_path, std::shared_ptr<ProbeShape> shape,
+                         std::shared_ptr<ReadingState> state);
+  bool probing() const { return shape_ != nullptr; }
 
   // Every key of the mapping must have been read: an unknown key is an error with a suggestion.
   void finish() const;
@@ -112,6 +148,22 @@ class ParamNode {
 
  private:
   YAML::Node value_of(std::string_view key) const;  // marks the key read; null when absent
+  // In a probe: whether the key was answered absent; what a read records; a child mapping.
+  bool probe_absent(std::string_view key) const;
+  void declare(std::string_view key, const nlohmann::json& schema, bool required,
+               std::shared_ptr<ProbeShape> mapping = nullptr) const;
+  ParamNode probe_child(std::string_view key, bool required) const;
+  // In a probe: records `key` and returns the value to go on with (the default, else `sample`).
+  template <class T>
+  T probed(std::string_view key, const nlohmann::json& schema, const std::optional<T>& fallback,
+           T sample, std::string_view meaning, const std::string& expected) const {
+    if (probe_absent(key)) {
+      if (!fallback) missing(key, meaning, expected);
+      return *fallback;
+    }
+    declare(key, schema, !fallback);
+    return fallback ? *fallback : sample;
+  }
   void record(std::string_view key, std::string value, std::string_view unit,
               std::string_view meaning, bool defaulted);
 
@@ -120,6 +172,7 @@ class ParamNode {
   std::string key_path_;
   std::shared_ptr<ParamLog> log_;
   std::shared_ptr<ReadingState> state_;
+  std::shared_ptr<ProbeShape> shape_;  // set in a probe
   mutable std::set<std::string, std::less<>> read_;
 };
 

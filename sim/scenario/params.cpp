@@ -1,11 +1,12 @@
-#include "scenario/param_node.hpp"
-
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <map>
+
+#include "scenario/param_node.hpp"
+#include "scenario/probe.hpp"
 
 namespace rxstress {
 namespace {
@@ -107,7 +108,13 @@ ParamNode::ParamNode(YAML::Node node, std::string file, std::string key_path,
   }
 }
 
-bool ParamNode::has(std::string_view key) const { return bool(node_[std::string(key)]); }
+bool ParamNode::has(std::string_view key) const {
+  if (!shape_) return bool(node_[std::string(key)]);
+  // A probe decides, once per key, unless the key has been read already.
+  auto [it, fresh] = shape_->present.emplace(std::string(key), true);
+  if (fresh) it->second = shape_->find(it->first) || state_->probe->decide(2) == 1;
+  return it->second;
+}
 
 SourceLocation ParamNode::location() const { return locate(node_); }
 
@@ -177,6 +184,9 @@ void ParamNode::record(std::string_view key, std::string value, std::string_view
 
 double ParamNode::number(std::string_view key, Range range, std::string_view unit,
                          std::string_view meaning, std::optional<double> fallback) {
+  if (shape_)
+    return probed<double>(key, number_schema(range, unit, meaning, fallback), fallback,
+                          probe_value(range), meaning, range.describe());
   YAML::Node v = value_of(key);
   double x = 0.0;
   if (!v) {
@@ -204,6 +214,9 @@ std::int64_t ParamNode::integer(std::string_view key, std::int64_t lo, std::int6
                                 std::string_view unit, std::string_view meaning,
                                 std::optional<std::int64_t> fallback) {
   const std::string expected = fmt::format("a whole number in [{}, {}]", lo, hi);
+  if (shape_)
+    return probed<std::int64_t>(key, integer_schema(lo, hi, unit, meaning, fallback), fallback,
+                                state_->probe->high() ? hi : lo, meaning, expected);
   YAML::Node v = value_of(key);
   std::int64_t x = 0;
   if (!v) {
@@ -231,6 +244,10 @@ std::vector<double> ParamNode::numbers(std::string_view key, Range range, std::s
           ? fmt::format("a list of {} numbers, each {}", min_count, range.describe())
           : fmt::format("a list of {} to {} numbers, each {}", min_count, max_count,
                         range.describe());
+  if (shape_)
+    return probed<std::vector<double>>(
+        key, numbers_schema(range, min_count, max_count, unit, meaning), fallback,
+        probe_values(range, state_->probe->high() ? max_count : min_count), meaning, expected);
   YAML::Node v = value_of(key);
   std::vector<double> xs;
   if (!v) {
@@ -265,6 +282,9 @@ std::vector<double> ParamNode::numbers(std::string_view key, Range range, std::s
 
 std::string ParamNode::text(std::string_view key, std::string_view meaning,
                             std::optional<std::string> fallback) {
+  if (shape_)
+    return probed<std::string>(key, text_schema(meaning, fallback), fallback, "probe", meaning,
+                               "text");
   YAML::Node v = value_of(key);
   std::string s;
   if (!v) {
@@ -280,8 +300,21 @@ std::string ParamNode::text(std::string_view key, std::string_view meaning,
 
 std::string ParamNode::choice(std::string_view key, std::initializer_list<std::string_view> options,
                               std::string_view meaning, std::optional<std::string> fallback) {
-  std::vector<std::string> names(options.begin(), options.end());
+  return choice(key, std::vector<std::string>(options.begin(), options.end()), meaning,
+                std::move(fallback), "");
+}
+
+std::string ParamNode::choice(std::string_view key, const std::vector<std::string>& names,
+                              std::string_view meaning, std::optional<std::string> fallback,
+                              std::string_view what) {
   const std::string expected = "one of " + join(names, ", ");
+  if (shape_) {
+    // Each option is a decision: the readers may branch on it (a severity law's parameters).
+    const std::string option =
+        probe_absent(key) ? "" : names[state_->probe->decide(static_cast<int>(names.size()))];
+    return probed<std::string>(key, choice_schema(option, meaning, fallback), fallback, option,
+                               meaning, expected);
+  }
   YAML::Node v = value_of(key);
   std::string s;
   if (!v) {
@@ -292,7 +325,9 @@ std::string ParamNode::choice(std::string_view key, std::initializer_list<std::s
     s = v.Scalar();
     if (std::find(names.begin(), names.end(), s) == names.end()) {
       auto guess = did_you_mean(s, names);
-      fail(key, "'" + s + "' is not allowed" + (guess ? " (did you mean '" + *guess + "'?)" : ""),
+      fail(key,
+           (what.empty() ? "'" + s + "' is not allowed" : fmt::format("unknown {} '{}'", what, s)) +
+               (guess ? " (did you mean '" + *guess + "'?)" : ""),
            expected);
     }
   }
@@ -302,6 +337,9 @@ std::string ParamNode::choice(std::string_view key, std::initializer_list<std::s
 
 std::vector<std::string> ParamNode::texts(std::string_view key, std::string_view meaning,
                                           std::optional<std::vector<std::string>> fallback) {
+  if (shape_)
+    return probed<std::vector<std::string>>(key, texts_schema(meaning), fallback, {"probe"},
+                                            meaning, "a list of names");
   YAML::Node v = value_of(key);
   std::vector<std::string> out;
   if (!v) {
@@ -321,18 +359,27 @@ std::vector<std::string> ParamNode::texts(std::string_view key, std::string_view
 }
 
 ParamNode ParamNode::child(std::string_view key) {
+  if (shape_) {
+    if (probe_absent(key)) missing(key, "a mapping", "a mapping");
+    return probe_child(key, true);
+  }
   YAML::Node v = value_of(key);
   if (!v) missing(key, "a mapping", "a mapping");
   return ParamNode(v, file_, path_of(key), log_, state_);
 }
 
 std::optional<ParamNode> ParamNode::optional_child(std::string_view key) {
+  if (shape_) {
+    if (probe_absent(key)) return std::nullopt;
+    return probe_child(key, false);
+  }
   YAML::Node v = value_of(key);
   if (!v) return std::nullopt;
   return ParamNode(v, file_, path_of(key), log_, state_);
 }
 
 ParamNode ParamNode::child_or_empty(std::string_view key) {
+  if (shape_) return probe_child(key, false);
   YAML::Node v = value_of(key);
   return ParamNode(v ? v : YAML::Node(YAML::NodeType::Map), file_, path_of(key), log_, state_);
 }
@@ -341,9 +388,59 @@ void ParamNode::record_default(std::string_view key, std::string value, std::str
   record(key, std::move(value), "", meaning, true);
 }
 
-YAML::Node ParamNode::raw(std::string_view key) { return value_of(key); }
+void ParamNode::section(std::string_view key, bool required,
+                        const std::function<void(ParamNode&)>& read) {
+  if (shape_) {
+    if (probe_absent(key) && required) missing(key, "a mapping", "a mapping");
+    declare(key, Probe::explore(read, path_of(key), state_), required);
+    return;
+  }
+  ParamNode block = required ? child(key) : child_or_empty(key);
+  read(block);
+}
+
+bool ParamNode::each_item(std::string_view key, const ItemList& list,
+                          const std::function<void(ParamNode&, std::size_t)>& read_item) {
+  if (shape_) {
+    const auto item = [&](ParamNode& node) { read_item(node, 0); };
+    declare(key,
+            {{"type", "array"},
+             {"description", std::string(list.meaning)},
+             {"minItems", list.non_empty ? 1 : 0},
+             {"items", Probe::explore(item, path_of(key) + "[]", state_)}},
+            list.required);
+    return true;
+  }
+  YAML::Node items = value_of(key);
+  if (!items) {
+    if (list.required) missing(key, list.meaning, std::string(list.expected));
+    return false;
+  }
+  if (!items.IsSequence() || (list.non_empty && items.size() == 0))
+    fail(key, list.non_empty ? "not a non-empty list" : "not a list", std::string(list.expected));
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    ParamNode item(items[i], file_, fmt::format("{}[{}]", path_of(key), i),
+                   std::make_shared<ParamLog>(), state_);
+    read_item(item, i);
+  }
+  return true;
+}
+
+std::vector<double> ParamNode::named_numbers(const std::vector<std::string>& keys, Range range,
+                                             std::string_view unit, std::string_view meaning) {
+  if (shape_) shape_->other_keys = number_schema(range, unit, meaning, std::nullopt);
+  std::vector<double> values;
+  for (const auto& key : keys) values.push_back(number(key, range, unit, meaning));
+  return values;
+}
+
+YAML::Node ParamNode::raw(std::string_view key) {
+  if (shape_) return YAML::Node();
+  return value_of(key);
+}
 
 void ParamNode::finish() const {
+  if (shape_) return;
   std::vector<std::string> known(read_.begin(), read_.end());
   for (const auto& item : node_) {
     const std::string key = item.first.Scalar();

@@ -57,39 +57,72 @@ std::vector<std::string> extra_keys(ParamNode& block) {
 
 // Reads practice i's extra keys into pop.columns.
 void read_extra(ParamNode& p, const std::vector<std::string>& keys, Population& pop) {
-  for (const auto& key : keys) {
-    ExtraColumn& column = pop.columns[key];
-    column.values.push_back(p.number(key, Range::any(), "", "extra column"));
-    column.where.push_back(p.location_of(key));
-    column.key_path.push_back(p.path_of(key));
+  const std::vector<double> values =
+      p.named_numbers(keys, Range::any(), "", "a column declared in population.columns");
+  for (std::size_t k = 0; k < keys.size(); ++k) {
+    ExtraColumn& column = pop.columns[keys[k]];
+    column.values.push_back(values[k]);
+    column.where.push_back(p.location_of(keys[k]));
+    column.key_path.push_back(p.path_of(keys[k]));
   }
 }
 
+// One inline practice.
+void read_practice(ParamNode& p, const std::vector<std::string>& keys, Population& pop) {
+  const std::string id = p.text("id", "practice code");
+  const std::string name = p.text("name", "practice name", id);
+  const double n = p.number("list_size", Range::positive(), "patients", "registered patients");
+  const double b = p.number("annual_spend", Range::non_negative(), "GBP/year", "prescribing spend");
+  const double g = p.number("generic_share", Range::fraction(), "fraction", "generic share");
+  const std::string nb = p.text("neighbourhood", "neighbourhood (PCN)");
+  const std::string pr = p.text("provider", "provider");
+  read_extra(p, keys, pop);
+  p.finish();
+  pop.add(id, name, n, b, g, nb, pr);
+  pop.id_location.push_back(p.location_of("id"));
+  pop.spend_location.push_back(p.location_of("annual_spend"));
+  pop.spend_key.push_back(p.path_of("annual_spend"));
+}
+
+// Practice fields are data, not parameters to explain: each item's own log is dropped.
 Population inline_practices(ParamNode& block) {
   Population pop;
   const std::vector<std::string> keys = extra_keys(block);
-  YAML::Node list = block.raw("practices");
-  const std::string base = block.path_of("practices");
-  if (!list.IsSequence())
-    throw InputError(block.locate(list), base, "not a list", "a list of practices");
-  auto log = std::make_shared<ParamLog>();  // practice fields are data, not parameters to explain
-  for (std::size_t i = 0; i < list.size(); ++i) {
-    ParamNode p(list[i], block.file(), fmt::format("{}[{}]", base, i), log, block.state());
-    const std::string id = p.text("id", "practice code");
-    const std::string name = p.text("name", "practice name", id);
-    const double n = p.number("list_size", Range::positive(), "patients", "registered patients");
-    const double b =
-        p.number("annual_spend", Range::non_negative(), "GBP/year", "prescribing spend");
-    const double g = p.number("generic_share", Range::fraction(), "fraction", "generic share");
-    const std::string nb = p.text("neighbourhood", "neighbourhood (PCN)");
-    const std::string pr = p.text("provider", "provider");
-    read_extra(p, keys, pop);
-    p.finish();
-    pop.add(id, name, n, b, g, nb, pr);
-    pop.id_location.push_back(p.location_of("id"));
-    pop.spend_location.push_back(p.location_of("annual_spend"));
-    pop.spend_key.push_back(p.path_of("annual_spend"));
-  }
+  block.each_item("practices", {"the practices", "a list of practices", true, false},
+                  [&](ParamNode& p, std::size_t) { read_practice(p, keys, pop); });
+  return pop;
+}
+
+// What a probe (scenario/probe.hpp) reads on with: one practice, and an extra column for a
+// budget to name (the probe's text values are "probe").
+Population probe_population() {
+  Population pop;
+  pop.add("probe", "probe", 1000.0, 160000.0, 0.22, "N", "P");
+  pop.columns["probe"] = {{1.0}, {SourceLocation{}}, {"probe"}, std::nullopt, ""};
+  return pop;
+}
+
+// population.file: the CSV, relative to the file that names it.
+Population csv_practices(ParamNode& block) {
+  const std::string file = block.text("file", "CSV file of practices");
+  const std::string sep =
+      block.choice("delimiter", {"auto", "comma", "semicolon", "tab"},
+                   "what separates the CSV file's fields (auto: detected from the header)", "auto");
+  if (block.probing()) return probe_population();
+  std::filesystem::path p(file);
+  if (p.is_relative()) p = std::filesystem::path(block.location_of("file").file).parent_path() / p;
+  if (std::filesystem::is_directory(p))
+    block.fail("file", "'" + p.string() + "' is a directory", "a CSV file of practices");
+  if (std::filesystem::exists(p) && !std::filesystem::is_regular_file(p))
+    block.fail("file", "'" + p.string() + "' is not a regular file", "a CSV file of practices");
+  if (!std::filesystem::exists(p))
+    block.fail("file", "the file '" + p.string() + "' does not exist",
+               "a CSV file (relative to the scenario file)");
+  Population pop = read_population_csv(p.string(), sep == "comma"       ? CsvDelimiter::comma
+                                                   : sep == "semicolon" ? CsvDelimiter::semicolon
+                                                   : sep == "tab"       ? CsvDelimiter::tab
+                                                                        : CsvDelimiter::automatic);
+  pop.file = p.lexically_normal().string();
   return pop;
 }
 
@@ -174,25 +207,7 @@ Population load_population(ParamNode& block) {
   Population pop;
   std::string list_path = block.key_path();
   if (block.has("file")) {
-    const std::string file = block.text("file", "CSV file of practices");
-    std::filesystem::path p(file);
-    if (p.is_relative())
-      p = std::filesystem::path(block.location_of("file").file).parent_path() / p;
-    if (std::filesystem::is_directory(p))
-      block.fail("file", "'" + p.string() + "' is a directory", "a CSV file of practices");
-    if (std::filesystem::exists(p) && !std::filesystem::is_regular_file(p))
-      block.fail("file", "'" + p.string() + "' is not a regular file", "a CSV file of practices");
-    if (!std::filesystem::exists(p))
-      block.fail("file", "the file '" + p.string() + "' does not exist",
-                 "a CSV file (relative to the scenario file)");
-    const std::string sep = block.choice(
-        "delimiter", {"auto", "comma", "semicolon", "tab"},
-        "what separates the CSV file's fields (auto: detected from the header)", "auto");
-    pop = read_population_csv(p.string(), sep == "comma"       ? CsvDelimiter::comma
-                                          : sep == "semicolon" ? CsvDelimiter::semicolon
-                                          : sep == "tab"       ? CsvDelimiter::tab
-                                                               : CsvDelimiter::automatic);
-    pop.file = p.lexically_normal().string();
+    pop = csv_practices(block);
   } else if (block.has("practices")) {
     pop = inline_practices(block);
     list_path = block.path_of("practices");
@@ -204,6 +219,7 @@ Population load_population(ParamNode& block) {
                "no 'columns' here (a CSV file's extra columns are read from its header)");
   pop.source = block.text("source", "where the practice data come from", "");
   block.finish();
+  if (block.probing()) return probe_population();  // a probe's practices are all "probe"
   check_practices(pop, block.location(), list_path);
   warn_spend_per_patient(block, pop);
   return pop;

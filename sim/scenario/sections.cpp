@@ -157,11 +157,10 @@ std::string Terms::text() const {
   return out;
 }
 
-BudgetSpec read_budget(ParamNode& top, const Scenario& sc) {
+BudgetSpec read_budget(ParamNode& block, const Scenario& sc) {
   BudgetSpec b;
   std::vector<std::string> all;
   for (const auto& d : sc.drivers) all.push_back(d->name());
-  auto block = top.child_or_empty("budget");
   const std::string method = block.choice("method", {"expected", "historic", "file", "capitation"},
                                           "how budgets are set", "expected");
   b.method = method == "historic"     ? BudgetSpec::Method::historic
@@ -188,22 +187,15 @@ BudgetSpec read_budget(ParamNode& top, const Scenario& sc) {
 }
 
 std::vector<DelegationModel> read_delegation(ParamNode& top, const Scenario& sc) {
-  YAML::Node list = top.raw("delegation");
-  if (!list) {
-    top.record_default("delegation", "[{name: icb-held, holder: icb}]", "delegation models");
-    return {{"icb-held", HolderLevel::icb, {}}};
-  }
-  if (!list.IsSequence() || list.size() == 0)
-    top.fail("delegation", "not a non-empty list", "a list of delegation models");
   std::vector<DelegationModel> models;
   std::set<std::string> names;
-  for (std::size_t i = 0; i < list.size(); ++i) {
-    ParamNode m(list[i], sc.file, fmt::format("delegation[{}]", i), top.log(), top.state());
+  const auto read_model = [&](ParamNode& m, std::size_t) {
     DelegationModel model;
     model.name = m.text("name", "model name");
     if (model.name.empty() || model.name.find('/') != std::string::npos)
       m.fail("name", "'" + model.name + "' cannot name an HDF5 group", "a name without '/'");
-    if (!names.insert(model.name).second)
+    // A probe reads the same model many times over.
+    if (!m.probing() && !names.insert(model.name).second)
       m.fail("name", "duplicate model name '" + model.name + "'", "unique model names");
     const std::string level = m.choice("holder", {"icb", "provider", "neighbourhood", "practice"},
                                        "who holds the budget");
@@ -212,14 +204,20 @@ std::vector<DelegationModel> read_delegation(ParamNode& top, const Scenario& sc)
       if (level == level_name(l)) model.level = l;
     if (auto t = m.optional_child("terms")) model.terms = read_terms(*t, sc);
     m.finish();
+    top.log()->insert(top.log()->end(), m.log()->begin(), m.log()->end());
     models.push_back(model);
+  };
+  if (!top.each_item("delegation",
+                     {"delegation models", "a list of delegation models", false, true},
+                     read_model)) {
+    top.record_default("delegation", "[{name: icb-held, holder: icb}]", "delegation models");
+    return {{"icb-held", HolderLevel::icb, {}}};
   }
   return models;
 }
 
-Outputs read_outputs(ParamNode& top) {
+Outputs read_outputs(ParamNode& block) {
   Outputs o;
-  auto block = top.child_or_empty("outputs");
   o.thresholds =
       block.numbers("thresholds", Range::between(-1.0, 10.0), 1, 32, "fraction of budget",
                     "overspend thresholds for exceedance", o.thresholds);

@@ -1,4 +1,4 @@
-// Readers of the scenario's budget, delegation and outputs sections.
+// Readers of the scenario and of its budget, delegation and outputs sections.
 #pragma once
 
 #include "rxstress/scenario.hpp"
@@ -6,8 +6,11 @@
 
 namespace rxstress {
 
-BudgetSpec read_budget(ParamNode& top, const Scenario& sc);
+// The whole scenario under `top` (the loader, and the schema's probe: scenario/probe.hpp).
+void read_scenario(ParamNode& top, Scenario& sc);
+
+BudgetSpec read_budget(ParamNode& block, const Scenario& sc);
 std::vector<DelegationModel> read_delegation(ParamNode& top, const Scenario& sc);
-Outputs read_outputs(ParamNode& top);
+Outputs read_outputs(ParamNode& block);
 
 }  // namespace rxstress
