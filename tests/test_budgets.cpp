@@ -267,3 +267,48 @@ TEST_CASE("budget errors are located", "[budgets]") {
                 "'columns' declares extra keys of inline practices only");
   }
 }
+
+// Budgets per settlement year (a three-year deal): the uplift and the budget column may be given
+// once for every year or once per year. The horizon of scenario_text has years of 12 and 3 months.
+TEST_CASE("budgets per settlement year: an uplift and a column for each year", "[budgets]") {
+  const std::vector<double> spend{800000, 1400000, 2000000, 600000};
+  const std::vector<double> budget_2026{820000, 1450000, 2100000, 590000};
+  const std::vector<double> astro_pu{4000, 9500, 11000, 3500};
+  const auto budgets = [](const std::string& budget) {
+    const Scenario sc = load_scenario_text(scenario_text(budget), "budgets.yaml");
+    const Model model(sc);
+    REQUIRE(model.years() == 2);
+    return model.practice_budget();  // [practice * 2 + year]
+  };
+  SECTION("an uplift per year") {
+    const auto pb = budgets("budget: {method: historic, uplift: [0.02, 0.05]}\n");
+    for (std::size_t i = 0; i < 4; ++i) {
+      CHECK(pb[i * 2] == Approx(spend[i] * 1.02).epsilon(1e-12));
+      CHECK(pb[i * 2 + 1] == Approx(spend[i] * 1.05 * 3 / 12).epsilon(1e-12));
+    }
+  }
+  SECTION("an uplift per year on the expected spend") {
+    const auto flat = budgets("budget: {uplift: 0.02}\n");
+    const auto per_year = budgets("budget: {uplift: [0.02, 0.05]}\n");
+    for (std::size_t i = 0; i < 4; ++i) {
+      CHECK(per_year[i * 2] == Approx(flat[i * 2]).epsilon(1e-12));
+      CHECK(per_year[i * 2 + 1] == Approx(flat[i * 2 + 1] / 1.02 * 1.05).epsilon(1e-12));
+    }
+  }
+  SECTION("a budget column per year, with an uplift per year") {
+    const auto pb =
+        budgets("budget: {method: file, column: [budget_2026, astro_pu], uplift: [0, 0.1]}\n");
+    for (std::size_t i = 0; i < 4; ++i) {
+      CHECK(pb[i * 2] == Approx(budget_2026[i]).epsilon(1e-12));
+      CHECK(pb[i * 2 + 1] == Approx(astro_pu[i] * 1.1 * 3 / 12).epsilon(1e-12));
+    }
+  }
+  SECTION("a list of the wrong length is located") {
+    const std::string uplift = scenario_text("budget: {method: historic, uplift: [0.02]}\n");
+    check_error(load_error(uplift), position(uplift, "[0.02]"), "budget.uplift",
+                "found 1 values; expected a list of 2 numbers");
+    const std::string column = scenario_text("budget: {method: file, column: [budget_2026]}\n");
+    check_error(load_error(column), position(column, "[budget_2026]"), "budget.column",
+                "found 1 columns; expected one column, or one per settlement year (2)");
+  }
+}

@@ -226,7 +226,7 @@ TEST_CASE("an inline scenario loads with every value", "[scenario]") {
 
   CHECK(sc.budget.method == rxstress::BudgetSpec::Method::expected);
   CHECK(sc.budget.funded == std::vector<std::string>{"baseline", "high_cost_patients"});
-  CHECK(sc.budget.uplift == 0.01);
+  CHECK(sc.budget.uplift == std::vector<double>{0.01});
 
   REQUIRE(sc.delegation.size() == 5);
   const std::vector<std::string> names{"icb-held", "by-provider", "by-pcn", "by-practice",
@@ -268,7 +268,7 @@ TEST_CASE("optional sections take their documented defaults", "[scenario]") {
   // Without a budget section every driver is funded; without delegation the ICB holds it.
   CHECK(sc.budget.method == rxstress::BudgetSpec::Method::expected);
   CHECK(sc.budget.funded == std::vector<std::string>{"baseline", "ncso", "high_cost_patients"});
-  CHECK(sc.budget.uplift == 0.0);
+  CHECK(sc.budget.uplift == std::vector<double>{0.0});
   REQUIRE(sc.delegation.size() == 1);
   CHECK(sc.delegation[0].name == "icb-held");
   CHECK(sc.delegation[0].level == HolderLevel::icb);

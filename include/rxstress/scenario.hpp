@@ -48,12 +48,21 @@ struct BudgetSpec {
   enum class Method { expected, historic, file, capitation };
   Method method = Method::expected;
   std::vector<std::string> funded;  // driver names or types funded at expectation
-  double uplift = 0.0;              // fraction added to the budget
-  std::string column;               // file: the budget column; capitation: the weight column
-  double total = 0.0;               // capitation: GBP/year shared by the practices
-  // file and capitation: each practice's annual budget before the uplift, GBP/year (a settlement
-  // year of m months gets m/12 of it).
-  std::vector<double> annual;
+  // Fraction added to the budget: one figure for every settlement year, or one per year.
+  std::vector<double> uplift{0.0};
+  // file: the budget column (one for every settlement year, or one per year); capitation: the
+  // weight column.
+  std::vector<std::string> columns;
+  double total = 0.0;  // capitation: GBP/year shared by the practices
+  // file and capitation: each practice's annual budget before the uplift, GBP/year, as
+  // annual[y][practice] with one y for every year or one per settlement year (a settlement year
+  // of m months gets m/12 of it).
+  std::vector<std::vector<double>> annual;
+  // A per-year list's entry for settlement year y (a single entry: every year's).
+  template <class T>
+  static const T& of_year(const std::vector<T>& per_year, std::size_t y) {
+    return per_year[per_year.size() == 1 ? 0 : y];
+  }
 };
 
 struct Outputs {

@@ -71,22 +71,33 @@ void Model::build_levels() {
 
 void Model::build_budgets() {
   const std::size_t P = practices(), T = months(), Y = years();
-  const double margin = 1.0 + sc_.budget.uplift;
+  const BudgetSpec& b = sc_.budget;
+  // The uplift, and for file and capitation the annual budgets, are one figure for every
+  // settlement year or one per year.
+  if ((b.uplift.size() != 1 && b.uplift.size() != Y) ||
+      (!b.annual.empty() && b.annual.size() != 1 && b.annual.size() != Y))
+    throw RunError("budget: figures given for neither every settlement year nor each of them");
+  std::vector<double> margin(T);
+  for (std::size_t t = 0; t < T; ++t)
+    margin[t] = 1.0 + BudgetSpec::of_year(b.uplift, cal_.year_of(static_cast<int>(t)));
   monthly_budget_.assign(P * T, 0.0);
-  if (sc_.budget.method == BudgetSpec::Method::expected) {
+  if (b.method == BudgetSpec::Method::expected) {
     for (std::size_t d = 0; d < drivers(); ++d)
       if (funded(d))
-        for (std::size_t j = 0; j < P * T; ++j) monthly_budget_[j] += margin * expected_[d][j];
+        for (std::size_t j = 0; j < P * T; ++j)
+          monthly_budget_[j] += margin[j % T] * expected_[d][j];
   } else {
-    // historic: last year's spend; file and capitation: the annual budget resolved on loading.
+    // historic: last year's spend; file and capitation: the annual budgets resolved on loading.
     // Either way a twelfth a month, so a settlement year of m months gets m/12 of it.
-    const std::vector<double>& annual = sc_.budget.method == BudgetSpec::Method::historic
-                                            ? sc_.population.annual_spend
-                                            : sc_.budget.annual;
-    if (annual.size() != P)
-      throw RunError("budget: an annual budget for each of the scenario's practices is missing");
-    for (std::size_t i = 0; i < P; ++i)
-      for (std::size_t t = 0; t < T; ++t) monthly_budget_[i * T + t] = margin * annual[i] / 12.0;
+    for (std::size_t t = 0; t < T; ++t) {
+      const std::size_t y = cal_.year_of(static_cast<int>(t));
+      const std::vector<double>& annual = b.method == BudgetSpec::Method::historic
+                                              ? sc_.population.annual_spend
+                                              : BudgetSpec::of_year(b.annual, y);
+      if (annual.size() != P)
+        throw RunError("budget: an annual budget for each of the scenario's practices is missing");
+      for (std::size_t i = 0; i < P; ++i) monthly_budget_[i * T + t] = margin[t] * annual[i] / 12.0;
+    }
   }
   practice_budget_.assign(P * Y, 0.0);
   for (std::size_t i = 0; i < P; ++i)

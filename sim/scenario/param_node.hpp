@@ -70,6 +70,8 @@ class ParamNode {
             std::shared_ptr<ReadingState> state = std::make_shared<ReadingState>());
 
   bool has(std::string_view key) const;
+  // Whether the key's value is a list (for a key that takes one value or a list of them).
+  bool is_list(std::string_view key) const;
   const std::string& file() const { return file_; }
   const std::string& key_path() const { return key_path_; }
   const std::shared_ptr<ParamLog>& log() const { return log_; }

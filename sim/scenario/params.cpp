@@ -116,6 +116,17 @@ bool ParamNode::has(std::string_view key) const {
   return it->second;
 }
 
+bool ParamNode::is_list(std::string_view key) const {
+  if (!shape_) {
+    const YAML::Node v = node_[std::string(key)];
+    return v && v.IsSequence();
+  }
+  // A probe decides, once per key: both forms go into the schema.
+  auto [it, fresh] = shape_->present.emplace(std::string(key) + "[]", false);
+  if (fresh) it->second = state_->probe->decide(2) == 1;
+  return it->second;
+}
+
 SourceLocation ParamNode::location() const { return locate(node_); }
 
 SourceLocation ParamNode::location_of(std::string_view key) const {
@@ -309,11 +320,14 @@ std::string ParamNode::choice(std::string_view key, const std::vector<std::strin
                               std::string_view what) {
   const std::string expected = "one of " + join(names, ", ");
   if (shape_) {
+    if (probe_absent(key)) {
+      if (!fallback) missing(key, meaning, expected);
+      return *fallback;
+    }
     // Each option is a decision: the readers may branch on it (a severity law's parameters).
-    const std::string option =
-        probe_absent(key) ? "" : names[state_->probe->decide(static_cast<int>(names.size()))];
-    return probed<std::string>(key, choice_schema(option, meaning, fallback), fallback, option,
-                               meaning, expected);
+    const std::string option = names[state_->probe->decide(static_cast<int>(names.size()))];
+    declare(key, choice_schema(option, meaning, fallback), !fallback);
+    return option;
   }
   YAML::Node v = value_of(key);
   std::string s;

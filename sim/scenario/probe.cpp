@@ -65,11 +65,17 @@ std::optional<json> merge_pair(const json& a, const json& b) {
   for (const auto& k : ka)
     if (a["properties"][k] != b["properties"][k]) differing.push_back(k);
   if (differing.empty()) return with_required(a);  // only which keys are required differs
-  if (differing.size() > 1 || ra != rb) return std::nullopt;
-  json merged = a;
+  if (differing.size() > 1) return std::nullopt;
+  // One value differs; the keys required must be the same but for that one (required only if
+  // both require it).
   const std::string& k = differing.front();
+  json others_a = ra, others_b = rb;
+  others_a.erase(std::remove(others_a.begin(), others_a.end(), k), others_a.end());
+  others_b.erase(std::remove(others_b.begin(), others_b.end(), k), others_b.end());
+  if (others_a != others_b) return std::nullopt;
+  json merged = a;
   merged["properties"][k] = union_schema(a["properties"][k], b["properties"][k]);
-  return merged;
+  return with_required(merged);
 }
 
 // The members of an anyOf (or the schema itself).

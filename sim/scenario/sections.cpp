@@ -12,11 +12,6 @@
 namespace rxstress {
 namespace {
 
-bool names_driver(const Scenario& sc, const std::string& name) {
-  return std::any_of(sc.drivers.begin(), sc.drivers.end(),
-                     [&](const auto& d) { return d->name() == name || d->type() == name; });
-}
-
 Terms read_terms(ParamNode terms, const Scenario& sc) {
   Terms out;
   if (auto c = terms.optional_child("carve_out")) {
@@ -61,72 +56,12 @@ Terms read_terms(ParamNode terms, const Scenario& sc) {
   return out;
 }
 
-// Keys of one budget method: given with another method they are an error, not silently unused.
-void check_method_keys(const ParamNode& block, const std::string& method) {
-  static const std::pair<std::string_view, std::string_view> kOwner[] = {
-      {"column", "file"}, {"total", "capitation"}, {"weights", "capitation"}};
-  for (auto [key, owner] : kOwner)
-    if (method != owner && block.has(key))
-      block.fail(key, fmt::format("'{}' is used only with method: {}", key, owner),
-                 fmt::format("no '{}' with method: {}", key, method));
-}
-
-// A numeric practice column named by the value of `key`, checked: it exists, every value is a
-// number and none is negative. `what` names a value in messages.
-const std::vector<double>& practice_column(const ParamNode& block, std::string_view key,
-                                           const std::string& name, const Population& pop,
-                                           std::string_view what) {
-  const std::vector<double>* values = pop.numeric_column(name);
-  if (!values) {
-    const auto names = pop.numeric_column_names();
-    const auto guess = did_you_mean(name, names);
-    std::string known;
-    for (const auto& n : names) known += (known.empty() ? "" : ", ") + n;
-    block.fail(key,
-               "no column '" + name + "' in the practice table" +
-                   (guess ? " (did you mean '" + *guess + "'?)" : ""),
-               "a numeric practice column: one of " + known);
-  }
-  auto extra = pop.columns.find(name);
-  if (extra == pop.columns.end()) return *values;  // a standard column, validated on reading
-  const ExtraColumn& c = extra->second;
-  if (c.first_bad) {
-    const SourceLocation& w = c.where[*c.first_bad];
-    block.fail(key,
-               fmt::format("column '{}' is not numeric at {}:{}:{} (found '{}')", name, w.file,
-                           w.line, w.column, c.first_bad_text),
-               "a column with a number in every row");
-  }
-  for (std::size_t i = 0; i < values->size(); ++i)
-    if ((*values)[i] < 0.0)
-      throw InputError(
-          c.where[i], c.key_path[i],
-          fmt::format("practice '{}' has a negative {}: {}", pop.id[i], what, (*values)[i]),
-          fmt::format("a non-negative {}", what));
-  return *values;
-}
-
-// method: file: each practice's annual budget is a column of the practice table.
-void read_file_budget(ParamNode& block, const Population& pop, BudgetSpec& b) {
-  b.column = block.text("column", "practice column holding each practice's annual budget");
-  b.annual = practice_column(block, "column", b.column, pop, "budget (GBP/year)");
-}
-
-// method: capitation: a total shared in proportion to a practice column (list size by default).
-void read_capitation(ParamNode& block, const Population& pop, BudgetSpec& b) {
-  b.total = block.number("total", Range::positive(), "GBP/year",
-                         "annual budget shared by all the practices");
-  b.column = block.text("weights", "practice column the total is shared by", "list_size");
-  const auto& w = practice_column(block, "weights", b.column, pop, "weight");
-  double sum = 0.0;
-  for (double x : w) sum += x;
-  if (!(sum > 0.0))
-    block.fail("weights", fmt::format("the weights in column '{}' sum to {}", b.column, sum),
-               "weights with a positive sum");
-  for (double x : w) b.annual.push_back(b.total * x / sum);
-}
-
 }  // namespace
+
+bool names_driver(const Scenario& sc, const std::string& name) {
+  return std::any_of(sc.drivers.begin(), sc.drivers.end(),
+                     [&](const auto& d) { return d->name() == name || d->type() == name; });
+}
 
 const char* level_name(HolderLevel level) {
   switch (level) {
@@ -155,35 +90,6 @@ std::string Terms::text() const {
                        pool->returned ? "returned" : "kept");
   if (!out.empty()) out.resize(out.size() - 2);
   return out;
-}
-
-BudgetSpec read_budget(ParamNode& block, const Scenario& sc) {
-  BudgetSpec b;
-  std::vector<std::string> all;
-  for (const auto& d : sc.drivers) all.push_back(d->name());
-  const std::string method = block.choice("method", {"expected", "historic", "file", "capitation"},
-                                          "how budgets are set", "expected");
-  b.method = method == "historic"     ? BudgetSpec::Method::historic
-             : method == "file"       ? BudgetSpec::Method::file
-             : method == "capitation" ? BudgetSpec::Method::capitation
-                                      : BudgetSpec::Method::expected;
-  b.funded = block.texts("funded", "drivers funded at their expectation", all);
-  for (std::size_t i = 0; i < b.funded.size(); ++i)
-    if (!names_driver(sc, b.funded[i])) {
-      auto guess = did_you_mean(b.funded[i], all);
-      block.fail_item("funded", i,
-                      "'" + b.funded[i] + "' is not a driver of this scenario" +
-                          (guess ? " (did you mean '" + *guess + "'?)" : ""),
-                      "driver names or types from 'drivers'");
-    }
-  b.uplift = block.number("uplift", Range::between(-0.5, 1.0), "fraction",
-                          "margin added to every budget", 0.0);
-  warn_above(block, "uplift", b.uplift, kMaxUplift, "on every budget");
-  check_method_keys(block, method);
-  if (b.method == BudgetSpec::Method::file) read_file_budget(block, sc.population, b);
-  if (b.method == BudgetSpec::Method::capitation) read_capitation(block, sc.population, b);
-  block.finish();
-  return b;
 }
 
 std::vector<DelegationModel> read_delegation(ParamNode& top, const Scenario& sc) {
