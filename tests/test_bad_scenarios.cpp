@@ -1,8 +1,9 @@
 // The corpus of bad scenarios (tests/data/bad-scenarios/, its README.md describes the convention):
 // every file must make `rxstress run FILE -o OUT` and `rxstress validate FILE` exit 2 with
 // "file:line:column: key.path: problem" naming the expected place, key and problem, and leave no
-// results file and no OUT.partial-* behind (DESIGN §8: invalid input never crashes and never
-// produces an output file). Each file is its own test case, "bad input: NN-name"; a file with a
+// results file and no OUT.partial-* behind (docs/architecture.md §8: invalid input never crashes
+// and never produces an output file). Each file is its own test case, "bad input: NN-name"; a file
+// with a
 // "# known-bug:" line is tagged [!shouldfail], so that it passes while the defect is there and
 // fails (asking for the line to be removed) once the defect is fixed.
 //

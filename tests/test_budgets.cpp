@@ -1,5 +1,5 @@
-// Budget methods (DESIGN §2.3): file (a column of annual budgets) and capitation (a total shared
-// by a weight column) give the hand-computed budgets, prorated to short settlement years and
+// Budget methods (docs/model.md §2.3): file (a column of annual budgets) and capitation (a total
+// shared by a weight column) give the hand-computed budgets, prorated to short settlement years and
 // raised by the uplift; a holder's budget is the sum of its practices'; bad columns are located
 // errors.
 #include <catch2/catch.hpp>

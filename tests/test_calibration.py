@@ -5,9 +5,9 @@
 
 1. The population tables are reproducible: tools/make_england_population.py regenerates
    scenarios/data/england_practices*.csv byte for byte, and the benchmark table is the one of
-   ../shared/BENCHMARK.md (6,582 practices, 60,586,739 patients, 135 providers, runs of 5).
+   docs/benchmark.md (6,582 practices, 60,586,739 patients, 135 providers, runs of 5).
 2. Every scenario of scenarios/ validates (`rxstress validate`).
-3. scenarios/bench/england.yaml states exactly the BENCHMARK.md workload.
+3. scenarios/bench/england.yaml states exactly the docs/benchmark.md workload.
 4. scenarios/england.yaml and example-icb.yaml carry the fitted concession parameters of
    scenarios/data/fitted_parameters.json (to their rounding).
 5. The calibration checks of tools/calibrate.py on england.yaml with a few hundred paths, each
@@ -50,7 +50,7 @@ def test_population():
             same = os.path.exists(os.path.join(tmp, name)) and filecmp.cmp(
                 os.path.join(tmp, name), os.path.join(ROOT, "scenarios", "data", name), shallow=False)
             check(same, f"scenarios/data/{name} is what the script makes")
-    # The benchmark table, rebuilt here independently from the raw file (BENCHMARK.md).
+    # The benchmark table, rebuilt here independently from the raw file (docs/benchmark.md).
     raw = os.path.join(ROOT, "scenarios", "data", "raw", "practice_list_sizes_england_2021-01.csv")
     with open(raw, newline="") as f:
         src = [r for r in csv.DictReader(f) if int(r["registered_patients"]) >= 1000]
@@ -122,7 +122,7 @@ def test_bench_is_benchmark():
     check(sorted(d) == sorted(expect) and len(sc["drivers"]) == 8, "bench: the eight drivers")
     for name, params in expect.items():
         got = {k: v for k, v in d.get(name, {}).items() if k not in ("type", "name", "source")}
-        check(got == params, f"bench: {name} parameters are BENCHMARK.md's")
+        check(got == params, f"bench: {name} parameters are docs/benchmark.md's")
     check((sc["start"], sc["horizon_months"], sc["seed"], sc["paths"]) ==
           ("2026-04", 12, 20260401, 10000), "bench: start, horizon, seed, paths")
     check(sc["population"]["file"] == "../data/england_practices.csv", "bench: population file")

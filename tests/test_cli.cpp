@@ -1,5 +1,6 @@
-// The rxstress program end to end (DESIGN §5, §6, §8): each test runs the real binary in a fresh
-// temporary directory and checks its exit status, its output and the results file it writes.
+// The rxstress program end to end (docs/architecture.md §5, §6, §8): each test runs the real binary
+// in a fresh temporary directory and checks its exit status, its output and the results file it
+// writes.
 #include <algorithm>
 #include <atomic>
 #include <catch2/catch.hpp>
@@ -657,4 +658,24 @@ TEST_CASE("an override by name writes the same results as by index (--set)", "[c
   CHECK(differing("name.h5", "index.h5").empty());
   CHECK(differing("name.h5", "dotted.h5").empty());
   CHECK(!differing("name.h5", "other.h5").empty());
+}
+
+TEST_CASE("every stress of scenarios/stresses validates and runs as it is", "[cli][stresses]") {
+  Sandbox box;
+  const fs::path dir = fs::path(RXSTRESS_SOURCE_DIR) / "scenarios" / "stresses";
+  std::size_t count = 0;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    if (entry.path().extension() != ".yaml") continue;
+    ++count;
+    const std::string file = quoted(entry.path().string());
+    INFO(entry.path().filename().string());
+    require_status(box.run("validate " + file), 0);
+    // The ICB stresses run here (the England ones take minutes in a debug build).
+    if (read_text(entry.path()).find("extends: ../example-icb.yaml") == std::string::npos) continue;
+    const Result r = box.run("run " + file + " --paths 20 -o out.h5 --force");
+    require_status(r, 0);
+    CHECK_THAT(r.out, Contains("stress-") && Contains("Settlement year 2026/27"));
+    CHECK(r.err.empty());  // no plausibility warning either
+  }
+  CHECK(count >= 6);
 }

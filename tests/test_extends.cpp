@@ -299,3 +299,19 @@ TEST_CASE("extends: a cycle, a missing base and an unknown named item are locate
     CHECK_THAT(e.problem(), Contains("no delegation model named 'practise-held'"));
   }
 }
+
+TEST_CASE("extends: a population source replaces the base's; null removes an inherited key",
+          "[scenario][extends]") {
+  Chain chain;
+  chain.write("icb/synthetic.yaml",
+              "extends: ../region.yaml\n"
+              "name: null\n"
+              "population:\n"
+              "  synthetic: {practices: 6, list_size: {median: 7000, sigma_log: 0.5},\n"
+              "              spend_per_patient: {mean: 160}, providers: 2, neighbourhoods: 3}\n");
+  const Scenario sc = rxstress::load_scenario(chain.path("icb/synthetic.yaml"));
+  CHECK(sc.population.size() == 6);  // not national.yaml's CSV
+  CHECK(sc.population.file.empty());
+  CHECK(sc.name == "synthetic");  // region.yaml's name removed: the default, the file's stem
+  CHECK(!YAML::Load(sc.text)["population"]["file"]);
+}

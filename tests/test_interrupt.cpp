@@ -1,8 +1,8 @@
-// Interruption and safe output (DESIGN §6, §8): `rxstress run` writes to OUT.partial-PID and
-// renames it to OUT only when complete. Ctrl-C (SIGINT) and SIGTERM stop the run cleanly with exit
-// 130 / 143; a failure to write (unwritable directory, disk full) exits 1 with a clear message; an
-// existing OUT is never overwritten without --force. In every case no OUT and no partial file is
-// left behind.
+// Interruption and safe output (docs/architecture.md §6, §8): `rxstress run` writes to
+// OUT.partial-PID and renames it to OUT only when complete. Ctrl-C (SIGINT) and SIGTERM stop the
+// run cleanly with exit 130 / 143; a failure to write (unwritable directory, disk full) exits 1
+// with a clear message; an existing OUT is never overwritten without --force. In every case no OUT
+// and no partial file is left behind.
 //
 // The only timing asserted is the generous 3 s guard for stopping after a signal (the goal is that
 // the run stops, not how fast).

@@ -1,6 +1,7 @@
-// Loading and validating scenarios (DESIGN §2.6, §8): valid files give the right values; every
-// invalid input is an InputError naming file:line:column, the key path, the problem and what was
-// expected. Line and column numbers below are 1-based and refer to kBase (numbered in its comment).
+// Loading and validating scenarios (docs/model.md §2.6, docs/architecture.md §8): valid files give
+// the right values; every invalid input is an InputError naming file:line:column, the key path, the
+// problem and what was expected. Line and column numbers below are 1-based and refer to kBase
+// (numbered in its comment).
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -426,7 +427,8 @@ TEST_CASE("unknown keys are errors with a suggestion", "[scenario]") {
 }
 
 // Known defect: a typo in a *required* key is reported as the required key missing, without
-// pointing at the misspelt key or suggesting it (DESIGN §8: unknown keys get "did you mean").
+// pointing at the misspelt key or suggesting it (docs/architecture.md §8: unknown keys get "did you
+// mean").
 TEST_CASE("a misspelt required top-level key gets a suggestion", "[scenario]") {
   check_error(load_error(edit(kBase, "horizon_months:", "horizon_month:")), 5, 1, "horizon_month",
               "(did you mean 'horizon_months'?)");

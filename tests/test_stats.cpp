@@ -1,4 +1,4 @@
-// Tests for the summary statistics of DESIGN 2.5 (include/rxstress/stats.hpp).
+// Tests for the summary statistics of docs/model.md §2.5 (include/rxstress/stats.hpp).
 #include <algorithm>
 #include <array>
 #include <cmath>

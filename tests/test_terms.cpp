@@ -1,5 +1,6 @@
-// Tests for the risk-sharing terms of DESIGN 2.4 (include/rxstress/terms.hpp) and for the severity
-// laws the carve-out checks rely on (sim/drivers/severity.hpp). Signs: positive = overspend.
+// Tests for the risk-sharing terms of docs/model.md §2.4 (include/rxstress/terms.hpp) and for the
+// severity laws the carve-out checks rely on (sim/drivers/severity.hpp). Signs: positive =
+// overspend.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>

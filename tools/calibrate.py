@@ -7,8 +7,8 @@
 
 `fit` (a few minutes; deterministic, seed fixed) derives every calibrated number of
 scenarios/england.yaml and scenarios/example-icb.yaml from the public data in scenarios/data/raw/
-(sources: scenarios/data/SOURCES.md) and from the figures quoted in ../shared/calibration/facts.md
-(cited as "facts §n"). The method of each fit is written next to it below and in
+(sources: scenarios/data/SOURCES.md) and from the figures quoted in docs/sources.md
+(cited as "sources §n"). The method of each fit is written next to it below and in
 scenarios/README.md. The scenarios carry the fitted values rounded; `check` compares the two.
 
 `check` runs `rxstress run scenarios/england.yaml --paths N` (trajectories off, the concessions
@@ -45,15 +45,15 @@ FITTED = os.path.join(DATA, "fitted_parameters.json")
 SCENARIO = os.path.join(ROOT, "scenarios", "england.yaml")
 REPORT = os.path.join(ROOT, "scenarios", "calibration.md")
 
-# Calibration targets (facts §1a, §1b, §2d) -------------------------------------------------------
-FY_CONCESSION_COST_M = {  # est. actual extra cost of concessions, GBP m, facts §1a (DATA)
+# Calibration targets (sources §1a, §1b, §2d) -------------------------------------------------------
+FY_CONCESSION_COST_M = {  # est. actual extra cost of concessions, GBP m, sources §1a (DATA)
     "2017/18": 317.1, "2018/19": 179.4, "2019/20": 93.1,
     "2020/21": 134.6, "2021/22": 51.5, "2022/23": 310.2}
-CALM_YEAR_M, CRISIS_YEAR_M = 51.5, 310.2  # 2021/22 and 2022/23 (facts §1a)
-SPEND_PER_PATIENT = 160.0  # GBP/patient/year, facts §2d
-CONCESSION_AC1 = 0.88  # lag-1 autocorrelation of monthly concession cost, facts §1b
-CONCESSION_SD_DLOG = 0.40  # sd of month-on-month log change, facts §1b
-PHI = 0.88  # autocorrelation of the log-uplift noise, fixed (facts §1b)
+CALM_YEAR_M, CRISIS_YEAR_M = 51.5, 310.2  # 2021/22 and 2022/23 (sources §1a)
+SPEND_PER_PATIENT = 160.0  # GBP/patient/year, sources §2d
+CONCESSION_AC1 = 0.88  # lag-1 autocorrelation of monthly concession cost, sources §1b
+CONCESSION_SD_DLOG = 0.40  # sd of month-on-month log change, sources §1b
+PHI = 0.88  # autocorrelation of the log-uplift noise, fixed (sources §1b)
 BANDS = [(0, 5000, "<5k"), (5000, 10000, "5-10k"), (10000, 15000, "10-15k"),
          (15000, math.inf, ">15k")]
 
@@ -131,9 +131,9 @@ def fit_concessions(paths=4000, seed=20260401):
     Data: monthly estimated actual extra cost 2017-01..2023-12 (84 months) divided by the monthly
     generic spend of the England population (sum g_i B_i / 12), so u_t is "cost as a fraction of
     generic spend" on today's population. Model: the rxstress concessions driver, stationary
-    start, noise autocorrelation phi fixed at 0.88 (facts §1b). The stationary mean
+    start, noise autocorrelation phi fixed at 0.88 (sources §1b). The stationary mean
     E[u] = (1-pi) u_calm + pi u_crisis, pi = enter/(enter+exit), is pinned to the FY2017/18-2022/23
-    average cost (GBP 181m a year, facts §1a): u_crisis follows from the other four parameters.
+    average cost (GBP 181m a year, sources §1a): u_crisis follows from the other four parameters.
     The other four (u_calm, enter, exit, s) minimise the weighted distance between 7 moments of
     the data series and their average over `paths` simulated 84-month series (finite-sample
     statistics compared with finite-sample statistics), weights = 1/variance of each simulated
@@ -208,7 +208,7 @@ def fit_seasonality():
 
 
 def fit_growth():
-    # NHSBSA PCA year-on-year growth of cost, 2019/20..2024/25 (facts §2a, EST).
+    # NHSBSA PCA year-on-year growth of cost, 2019/20..2024/25 (sources §2a, EST).
     growth = {"2020/21": 0.035, "2021/22": 0.009, "2022/23": 0.075, "2023/24": 0.048,
               "2024/25": 0.028}
     v = np.array(list(growth.values()))
@@ -239,15 +239,15 @@ def fit_doac():
             "prevalence_method": f"{int(last.doac_plus_warfarin_items):,} DOAC + warfarin items in "
                                  f"{last.month} x 12/13 (28-day items) / {patients:,} patients",
             "cost_per_patient_month": (620.0 + 710.0) / 2.0 / 12.0,
-            "cost_method": "DOAC list price GBP 620-710 a year pre-generic (facts §5), midpoint / 12",
+            "cost_method": "DOAC list price GBP 620-710 a year pre-generic (sources §5), midpoint / 12",
             "method": "least squares of share_t = peak / (1 + exp(-(t - half) / scale)), t months "
                       "from 2012-01 (the first DOAC NICE appraisals, 2012)"}
 
 
 def fit_category_m():
-    # Quarterly Drug Tariff margin adjustments through Category M (facts §3), GBP m a quarter.
+    # Quarterly Drug Tariff margin adjustments through Category M (sources §3), GBP m a quarter.
     moves = {"2021-07": -49.0, "2022-10": 6.7, "2023-07": 5.0, "2025-01": -34.0, "2026-01": -16.8}
-    cat_m_quarter = 128.0 * 3  # Cat M spend, GBP 128m a month (facts §2b)
+    cat_m_quarter = 128.0 * 3  # Cat M spend, GBP 128m a month (sources §2b)
     g_annual, _, _ = generic_spend_england()
     generic_quarter = g_annual / 4.0 / 1e6
     v = np.array(list(moves.values()))
@@ -261,11 +261,11 @@ def fit_category_m():
 
 
 def fit_patent_expiry():
-    # dapagliflozin, GBP 333m in 2024/25 of GBP 11.2bn PCA (facts §6, §2a)
+    # dapagliflozin, GBP 333m in 2024/25 of GBP 11.2bn PCA (sources §6, §2a)
     return {"share_mean": 333.0 / 11200.0, "depth_range": [0.70, 0.90],
             "method": "molecule share = dapagliflozin 2024/25 cost / PCA total; depth: generic "
                       "prices 70-90 % below originator (Oxera for BGMA), 'typical 90 %' "
-                      "(Medicines UK), edoxaban vs generic apixaban -92 % (facts §7)"}
+                      "(Medicines UK), edoxaban vs generic apixaban -92 % (sources §7)"}
 
 
 def cmd_fit(args):
@@ -414,7 +414,7 @@ def analyse(h5path, z=4.0):
     # 1. mean annual concession cost
     m = annual.mean()
     add("mean annual national concession cost", 1e6 * np.mean(list(FY_CONCESSION_COST_M.values())),
-        "FY2017/18-2022/23 average, facts §1a", expected_conc, float(m),
+        "FY2017/18-2022/23 average, sources §1a", expected_conc, float(m),
         float(annual.std(ddof=1) / math.sqrt(k)), 0.05 * 181e6, "GBP", "m")
     # 2./3. calm and crisis years inside the simulated 2.5-97.5 % range
     q_lo, q_hi = np.quantile(annual, [0.025, 0.975])
@@ -427,7 +427,7 @@ def analyse(h5path, z=4.0):
         res["checks"].append(dict(
             name=f"P(annual cost {'<=' if label == 'calm' else '>='} GBP {value:.0f}m), a {label} "
                  f"year like {year}",
-            target=0.025, source=f"facts §1a ({year}); must be >= 2.5 %, i.e. inside the "
+            target=0.025, source=f"sources §1a ({year}); must be >= 2.5 %, i.e. inside the "
                                  f"2.5-97.5 % range", exact=None, sim=above, se=se, tol=None,
             unit="probability", fmt="pct", note="", ok=bool(ok)))
     res["annual_quantiles"] = {p: float(q) for p, q in
@@ -440,18 +440,18 @@ def analyse(h5path, z=4.0):
         a, b = u[idx, :-1].ravel(), u[idx, 1:].ravel()
         return float(np.corrcoef(a, b)[0, 1])
     add("lag-1 autocorrelation of monthly national concession cost", CONCESSION_AC1,
-        "facts §1b (2017-01..2023-12)", ex["ac1"] if stationary else None, ac1(np.arange(k)),
+        "sources §1b (2017-01..2023-12)", ex["ac1"] if stationary else None, ac1(np.arange(k)),
         batch_se(ac1, k), 0.05, "", "3f",
         note="pooled over paths and months")
     # 5. sd of month-on-month log change
     def sdd(idx):
         return float(np.diff(np.log(u[idx]), axis=1).std(ddof=1))
     add("sd of month-on-month log change of concession cost", CONCESSION_SD_DLOG,
-        "facts §1b", ex["sd_dlog"] if stationary else None, sdd(np.arange(k)), batch_se(sdd, k),
+        "sources §1b", ex["sd_dlog"] if stationary else None, sdd(np.arange(k)), batch_se(sdd, k),
         0.05, "", "3f", note="pooled over paths and months")
     # 6. spend per patient
     spp = spend / n.sum()
-    add("mean spend per patient, all drivers", SPEND_PER_PATIENT, "facts §2d (2023/24)",
+    add("mean spend per patient, all drivers", SPEND_PER_PATIENT, "sources §2d (2023/24)",
         expected_total / n.sum(),
         float(spp.mean()), float(spp.std(ddof=1) / math.sqrt(k)), 0.05 * SPEND_PER_PATIENT,
         "GBP/patient/year", "2f", note="one year of growth and the unfunded concessions on top "
@@ -548,7 +548,7 @@ def report(res, cmd, elapsed):
     q = res["annual_quantiles"]
     out = ["# Calibration of scenarios/england.yaml", "",
            "Generated by `tools/calibrate.py check`; do not edit (re-run the script). "
-           "Targets and sources: ../shared/calibration/facts.md (\"facts §n\"); method: "
+           "Targets and sources: docs/sources.md (\"sources §n\"); method: "
            "scenarios/README.md.", "",
            f"- Run: `{cmd}` ({res['paths']:,} paths, {res['practices']:,} practices, "
            f"{res['patients'] / 1e6:.2f}m patients, {elapsed:.0f} s), "
@@ -568,7 +568,7 @@ def report(res, cmd, elapsed):
            f"Simulated annual national concession cost: 2.5 % £{q[0.025] / 1e6:,.0f}m, "
            f"5 % £{q[0.05] / 1e6:,.0f}m, median £{q[0.5] / 1e6:,.0f}m, 95 % £{q[0.95] / 1e6:,.0f}m, "
            f"97.5 % £{q[0.975] / 1e6:,.0f}m; sd £{res['annual_sd'] / 1e6:,.0f}m. Historical "
-           f"FY costs (facts §1a): " + ", ".join(f"{y} £{v:.0f}m" for y, v in
+           f"FY costs (sources §1a): " + ", ".join(f"{y} £{v:.0f}m" for y, v in
                                                 FY_CONCESSION_COST_M.items()) +
            f". Share of simulated months in the crisis regime: "
            f"{100 * res['crisis_month_share']:.1f} %.", ""]

@@ -11,7 +11,7 @@ Inputs (verbatim copies in scenarios/data/raw/, see scenarios/data/SOURCES.md):
                                            weights per practice, Jan-Mar 2016 (OGL v3)
 
 Outputs (in --out, default scenarios/data/):
-  england_practices.csv        the benchmark population, exactly as ../shared/BENCHMARK.md:
+  england_practices.csv        the benchmark population, exactly as docs/benchmark.md:
                                rows with registered_patients >= 1000 in file order (6,582),
                                id = name = practice_code, list_size = registered_patients,
                                annual_spend = 160 * list_size, generic_share = 0.22,
@@ -45,8 +45,8 @@ ROOT = os.path.dirname(HERE)
 DATA = os.path.join(ROOT, "scenarios", "data")
 
 MIN_LIST = 1000
-SPEND_PER_PATIENT = 160.0  # GBP per registered patient a year (facts §2d: GBP 10.1bn / ~63m)
-GENERIC_SHARE = 0.22  # share of spend on generic lines (BENCHMARK.md)
+SPEND_PER_PATIENT = 160.0  # GBP per registered patient a year (sources §2d: GBP 10.1bn / ~63m)
+GENERIC_SHARE = 0.22  # share of spend on generic lines (docs/benchmark.md)
 RUN_LENGTH = 5  # benchmark neighbourhoods: consecutive runs of 5 practices
 PCN_TARGET = 50000.0  # patients per neighbourhood in england_practices_pcn50k.csv
 ASTRO_MAX_CHANGE = 2.0  # list-size change 2016 -> 2021 beyond which the 2016 ASTRO-PU is not used
@@ -171,7 +171,7 @@ def main():
     print(f"ASTRO-PU 2016 per-patient weight used for {used} practices; national average for "
           f"{len(rows) - used}")
     if len(rows) != 6582:
-        sys.exit(f"expected 6,582 practices with >= {MIN_LIST} patients (BENCHMARK.md), got {len(rows)}")
+        sys.exit(f"expected 6,582 practices with >= {MIN_LIST} patients (docs/benchmark.md), got {len(rows)}")
 
 
 if __name__ == "__main__":

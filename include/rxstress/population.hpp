@@ -1,4 +1,4 @@
-// The GP practices of a scenario (DESIGN §2.1), column by column.
+// The GP practices of a scenario (docs/model.md §2.1), column by column.
 #pragma once
 
 #include <cstddef>

@@ -1,4 +1,5 @@
-// A scenario (DESIGN §2.6): everything a run needs, loaded and validated before anything runs.
+// A scenario (docs/model.md §2.6): everything a run needs, loaded and validated before anything
+// runs.
 #pragma once
 
 #include <cstdint>
@@ -17,7 +18,7 @@ namespace rxstress {
 enum class HolderLevel { icb, provider, neighbourhood, practice };
 const char* level_name(HolderLevel level);
 
-// Risk-sharing terms of a delegation model (DESIGN §2.4), applied in this order.
+// Risk-sharing terms of a delegation model (docs/model.md §2.4), applied in this order.
 struct CarveOut {
   double threshold = 0.0;  // GBP per patient per year above which the ICB pays
 };

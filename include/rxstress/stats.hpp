@@ -1,4 +1,4 @@
-// Summary statistics of path outcomes (DESIGN 2.5): per holder, over all K path outcomes
+// Summary statistics of path outcomes (docs/model.md §2.5): per holder, over all K path outcomes
 // (overspend positive), always computed from the full set of outcomes, never from a sample.
 #pragma once
 

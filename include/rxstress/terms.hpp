@@ -1,5 +1,5 @@
-// Risk-sharing terms (DESIGN §2.4) as small pure functions over one settlement year of one path.
-// Signs: positive = overspend. What a holder does not retain is the ICB's.
+// Risk-sharing terms (docs/model.md §2.4) as small pure functions over one settlement year of one
+// path. Signs: positive = overspend. What a holder does not retain is the ICB's.
 #pragma once
 
 #include <span>

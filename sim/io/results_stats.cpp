@@ -1,5 +1,5 @@
-// The statistics pass (DESIGN §2.5): every summary number comes from all the paths' outcomes,
-// read back from the file holder by holder, so memory is bounded by one batch of columns.
+// The statistics pass (docs/model.md §2.5): every summary number comes from all the paths'
+// outcomes, read back from the file holder by holder, so memory is bounded by one batch of columns.
 #include <fmt/format.h>
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/parallel_for.h>

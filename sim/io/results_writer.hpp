@@ -1,6 +1,6 @@
-// Writes a run to an HDF5 results file (format version 1, DESIGN §5; the layout is documented
-// field by field in sim/io/FORMAT.md). Blocks arrive in path order on one thread; statistics are
-// computed at the end by a second pass over the file's own path outcomes.
+// Writes a run to an HDF5 results file (format version 1, docs/architecture.md §5; the layout is
+// documented field by field in sim/io/FORMAT.md). Blocks arrive in path order on one thread;
+// statistics are computed at the end by a second pass over the file's own path outcomes.
 #pragma once
 
 #include <memory>

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <set>
+#include <string_view>
 
 #include "scenario/named_lists.hpp"
 #include "scenario/param_node.hpp"
@@ -14,6 +16,35 @@ namespace rxstress {
 namespace {
 
 namespace fs = std::filesystem;
+
+// Keys of a mapping that are alternatives to each other: a file that gives one of a group drops
+// the base's keys of the other groups (a population read from a CSV instead of a synthetic one,
+// a capitation budget instead of a column of budgets).
+struct Alternatives {
+  std::string_view key_path;
+  std::vector<std::vector<std::string_view>> groups;
+};
+const Alternatives kAlternatives[] = {
+    {"population", {{"file", "delimiter"}, {"practices", "columns"}, {"synthetic"}}},
+    {"budget", {{"column"}, {"total", "weights"}}}};
+
+// The base's keys that `over` replaces by giving an alternative to them.
+std::set<std::string> replaced_alternatives(const YAML::Node& over, const std::string& key_path) {
+  std::set<std::string> dropped;
+  for (const auto& alternatives : kAlternatives) {
+    if (alternatives.key_path != key_path) continue;
+    for (const auto& group : alternatives.groups) {
+      const bool given = std::any_of(group.begin(), group.end(), [&](std::string_view k) {
+        return bool(over[std::string(k)]);
+      });
+      if (!given) continue;
+      for (const auto& other : alternatives.groups)
+        if (&other != &group)
+          for (auto k : other) dropped.insert(std::string(k));
+    }
+  }
+  return dropped;
+}
 
 // Merges the files of one chain; `provenance` records which file set each node.
 class Merger {
@@ -44,15 +75,17 @@ class Merger {
     }
     YAML::Node out(YAML::NodeType::Map);
     std::vector<bool> used(over_pairs.size(), false);
+    const std::set<std::string> replaced = replaced_alternatives(over, key_path);
     for (const auto& kv : base) {
       const std::string key = kv.first.Scalar();
       const auto it = first_in_over.find(key);
       if (it == first_in_over.end() || used[it->second]) {
-        out[kv.first] = kv.second;
+        if (!replaced.count(key)) out[kv.first] = kv.second;
         continue;
       }
       used[it->second] = true;
       const auto& [over_key, over_value] = over_pairs[it->second];
+      if (over_value.IsNull()) continue;  // `key: null` removes an inherited key
       out[over_key] =
           merge(kv.second, over_value, file, key_path.empty() ? key : key_path + "." + key);
     }

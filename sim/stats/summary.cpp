@@ -1,5 +1,6 @@
-// One holder's summary over all K path outcomes (DESIGN 2.5), from the outcomes sorted by a radix
-// sort (sort_values), which costs less than selecting the ~30 order statistics the summary reads.
+// One holder's summary over all K path outcomes (docs/model.md §2.5), from the outcomes sorted by a
+// radix sort (sort_values), which costs less than selecting the ~30 order statistics the summary
+// reads.
 #include <algorithm>
 #include <cmath>
 #include <limits>
