@@ -1,9 +1,11 @@
 // Validated, located reading of one YAML mapping of a scenario file (private to the loader and the
 // drivers: yaml-cpp stays out of the public headers).
 //
-// Every scenario value is read through a ParamNode, so that every error names file:line:column,
-// the key path, what was wrong and what was expected, and so that every resolved parameter (value,
-// unit, meaning) is recorded for `rxstress validate --explain` and for the results file.
+// Every scenario value is read through a ParamNode, so that every error names file:line:column
+// (of the file that set the value, when a scenario extends others), the key path, what was wrong
+// and what was expected; so that every resolved parameter (value, unit, meaning, origin) is
+// recorded for `rxstress validate --explain` and for the results file; and so that the JSON Schema
+// of the format is generated from the same reads (a probe: scenario/probe.hpp).
 #pragma once
 
 #include <yaml-cpp/yaml.h>
