@@ -153,6 +153,7 @@ Population synthetic_practices(ParamNode block) {
                                             "number of neighbourhoods (PCNs)");
   const auto seed = block.integer("seed", 0, INT64_MAX, "", "seed of the generator", 1);
   block.finish();
+  if (block.probing()) return {};  // a probe reads on with probe_population()
 
   Population pop;
   for (std::int64_t i = 0; i < count; ++i) {

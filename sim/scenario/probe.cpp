@@ -1,8 +1,10 @@
 #include "scenario/probe.hpp"
 
 #include <algorithm>
+#include <initializer_list>
 #include <optional>
 #include <stdexcept>
+#include <string_view>
 
 #include "rxstress/error.hpp"
 #include "scenario/param_node.hpp"
@@ -16,15 +18,23 @@ using nlohmann::json;
 // whose decisions multiply without bound.
 constexpr int kMaxRuns = 100000;
 
-json without(json schema, const char* key) {
-  schema.erase(key);
-  return schema;
+// Whether two schemas are equal but for the keywords `ignored` (compared without copying: the
+// merge compares every pair of runs).
+bool same_apart_from(const json& a, const json& b,
+                     std::initializer_list<std::string_view> ignored) {
+  const auto skipped = [&](const std::string& k) {
+    return std::find(ignored.begin(), ignored.end(), k) != ignored.end();
+  };
+  for (const auto& [k, v] : a.items())
+    if (!skipped(k) && (!b.contains(k) || b[k] != v)) return false;
+  for (const auto& [k, v] : b.items())
+    if (!skipped(k) && !a.contains(k)) return false;
+  return true;
 }
 
 std::vector<std::string> keys_of(const json& object_schema) {
   std::vector<std::string> keys;
-  const json properties = object_schema.value("properties", json::object());
-  for (const auto& [k, v] : properties.items()) keys.push_back(k);
+  for (const auto& [k, v] : object_schema["properties"].items()) keys.push_back(k);
   return keys;
 }
 
@@ -38,9 +48,7 @@ json union_schema(const json& a, const json& b);
 // (then those keys are optional); nullopt otherwise.
 std::optional<json> merge_pair(const json& a, const json& b) {
   if (!is_object_schema(a) || !is_object_schema(b)) return std::nullopt;
-  if (without(without(a, "properties"), "required") !=
-      without(without(b, "properties"), "required"))
-    return std::nullopt;
+  if (!same_apart_from(a, b, {"properties", "required"})) return std::nullopt;
   const auto ka = keys_of(a), kb = keys_of(b);
   const json ra = required_of(a), rb = required_of(b);
   json required = json::array();
@@ -87,7 +95,7 @@ std::vector<json> alternatives(const json& s) {
 
 json union_schema(const json& a, const json& b) {
   if (a == b) return a;
-  if (a.contains("enum") && b.contains("enum") && without(a, "enum") == without(b, "enum")) {
+  if (a.contains("enum") && b.contains("enum") && same_apart_from(a, b, {"enum"})) {
     json merged = a;
     for (const auto& v : b["enum"])
       if (std::find(merged["enum"].begin(), merged["enum"].end(), v) == merged["enum"].end())
@@ -95,7 +103,7 @@ json union_schema(const json& a, const json& b) {
     std::sort(merged["enum"].begin(), merged["enum"].end());
     return merged;
   }
-  if (a.contains("items") && b.contains("items") && without(a, "items") == without(b, "items")) {
+  if (a.contains("items") && b.contains("items") && same_apart_from(a, b, {"items"})) {
     json merged = a;
     merged["items"] = union_schema(a["items"], b["items"]);
     return merged;
