@@ -19,7 +19,7 @@ struct RunRequest {
   std::vector<std::string> overrides;  // --set key=value
   bool force = false;
   bool quiet = false;
-  bool timings = false;  // print `timing: <phase> <seconds>` lines to the error stream
+  bool timings = false;            // print `timing: <phase> <seconds>` lines to the error stream
   std::string max_output = "50G";  // refuse runs whose results file would be larger (500M, 20G)
   std::string command_line;
 };

@@ -48,7 +48,7 @@ struct DriverOutput {
   std::span<double> national;  // this driver's national series, concatenated as declared
   // Carve-outs (DESIGN §2.4): for each threshold k of carve_thresholds, the part of each high-cost
   // patient's in-year cost above it, summed per practice: carve[(k * years + y) * stride + i]
-  // (add to it). Only drivers with per-patient costs write here.
+  // (zeroed by the engine; add to it). Only drivers with per-patient costs write here.
   std::span<const double> carve_thresholds;
   std::span<double> carve;
 };

@@ -10,13 +10,27 @@
 
 namespace rxstress {
 
+// Levels with at most this many holders keep each driver's contribution of every path (written to
+// the file as gross_by_driver; ES_95 attribution and replay's breakdown read it).
+inline constexpr std::size_t kMaxAttributedHolders = 1000;
+
 // The holders of one level and which holder each practice belongs to.
 struct HolderMap {
-  HolderLevel level;
+  HolderLevel level = HolderLevel::icb;
   std::vector<std::string> ids;            // in order of first appearance in the practice table
   std::vector<std::uint32_t> of_practice;  // holder index of each practice
   std::vector<double> list_size;           // patients of each holder
   std::vector<double> budget;              // [year * H + holder], GBP
+  // Exact expected spend of each driver: [(year * D + d) * H + holder], GBP; and of the gross
+  // variance, [year * H + holder]: the centres of the attribution sums.
+  std::vector<double> expected_spend, expected_gross;
+  // How the engine sums the level on each path: from the practices (source == kFromPractices), or
+  // from the holders of a finer level that nests in it (holder `of_source[g]` gets holder g of
+  // level `source`), which costs a pass over that level's holders instead of every practice.
+  static constexpr std::size_t kFromPractices = ~std::size_t{0};
+  std::size_t source = kFromPractices;
+  std::vector<std::uint32_t> of_source;
+  bool is_practice_level() const { return level == HolderLevel::practice; }
   std::size_t size() const { return ids.size(); }
 };
 
@@ -38,8 +52,14 @@ class Model {
   // Levels used by at least one delegation model, and which one each model uses.
   const std::vector<HolderMap>& levels() const { return levels_; }
   std::size_t level_of_model(std::size_t m) const { return level_of_model_[m]; }
+  // The levels in the order the engine sums them: finest first, so a level can be summed from a
+  // finer one already done.
+  const std::vector<std::size_t>& aggregation_order() const { return aggregation_order_; }
   // Levels whose monthly spend is kept for trajectory paths (<= 1000 holders).
   bool keeps_trajectories(std::size_t level) const { return levels_[level].size() <= 1000; }
+  bool keeps_driver_detail(std::size_t level) const {
+    return levels_[level].size() <= kMaxAttributedHolders;
+  }
   std::int64_t trajectory_paths() const;
 
   // Exact expected spend per driver, practice and month: [d][practice * months + t].
@@ -69,11 +89,13 @@ class Model {
   void build_levels();
   void build_budgets();
   void build_carve_thresholds();
+  void build_level_expectations();
+  void build_aggregation();
 
   const Scenario& sc_;
   Calendar cal_;
   std::vector<HolderMap> levels_;
-  std::vector<std::size_t> level_of_model_;
+  std::vector<std::size_t> level_of_model_, aggregation_order_;
   std::vector<std::vector<double>> expected_;
   std::vector<double> practice_budget_, monthly_budget_;
   std::vector<NationalSeries> national_;

@@ -198,7 +198,7 @@ int replay(const ReplayRequest& r, std::ostream& out, std::ostream& err) {
   const auto models = selected_models(sc, r);
   const Target target = find_target(model, models, r);
   Block block;
-  simulate_block(model, r.path, 1, block);
+  simulate_block(model, r.path, 1, block, BlockDetail::all);
   const Check check = check_path(f, model, block, models, r.path);
   // Keep stdout parseable as csv/json: the verdict then goes to stderr.
   report_check(check, r.path, r.format == "table" ? out : err, err);

@@ -41,8 +41,7 @@ class CategoryM final : public Driver {
       change[t] = index - 1.0;
     }
     change.close();
-    if (!change.zero())
-      add_scaled_profile(generic_, PracticeMultiplier::one(), *this, ctx, change, out);
+    add_scaled_profile(generic_, PracticeMultiplier::one(), *this, ctx, change, out);
   }
 
   void expected(const Population&, const Calendar&, std::span<double> monthly) const override {

@@ -15,6 +15,7 @@
 // idles while a neighbour has more patients; units are added back to their practices in order.
 #ifndef RXSTRESS_DRIVERS_HIGH_COST_PATIENTS_SHARED
 #define RXSTRESS_DRIVERS_HIGH_COST_PATIENTS_SHARED
+#include <algorithm>
 #include <cmath>
 
 #include "drivers/laws.hpp"
@@ -75,22 +76,26 @@ void draw_counts(DF df, const Constants& c, const PathStreams<DF>& streams, std:
 // Lists the pairs of events of `count` per practice, in practice and pair order; the list is
 // padded with copies of unit 0 to whole vectors (their results are never read).
 void list_units(const double* count, std::size_t practices, Units& u) {
-  u.id.clear();
+  std::size_t total = 0;
+  for (std::size_t i = 0; i < practices; ++i) total += (static_cast<std::size_t>(count[i]) + 1) / 2;
+  u.count = total;
+  u.capacity = padded_size(total);
+  u.id.resize(u.capacity);
+  std::uint64_t* id = u.id.data();
   for (std::size_t i = 0; i < practices; ++i) {
     const auto n = static_cast<std::uint64_t>(count[i]);
     for (std::uint64_t j = 0; 2 * j < n; ++j)
-      u.id.push_back(std::uint64_t{i} << 32 | (2 * j + 1 < n ? 1ull << 31 : 0) | j);
+      *id++ = std::uint64_t{i} << 32 | (2 * j + 1 < n ? 1ull << 31 : 0) | j;
   }
-  u.count = u.id.size();
-  u.capacity = padded_size(u.count);
-  u.id.resize(u.capacity, 0);
+  std::fill(id, u.id.data() + u.capacity, 0);
 }
 
 // The annual cost of event s (0, 1) of each lane's pair; `normal` is its Box-Muller normal (used by
 // lognormal costs; the other laws draw from the event's own substream).
 template <class DF>
-VecF<DF> event_cost(DF df, const Constants& c, const RoundKeys& keys, VecU<DF> practice,
-                    VecU<DF> path, VecU<DF> pair, std::uint32_t kind, int s, VecF<DF> normal) {
+HWY_INLINE VecF<DF> event_cost(DF df, const Constants& c, const RoundKeys& keys, VecU<DF> practice,
+                               VecU<DF> path, VecU<DF> pair, std::uint32_t kind, int s,
+                               VecF<DF> normal) {
   const UintTag<DF> du;
   return severity_cost(df, c.severity, normal, [&](std::uint32_t attempt) {
     const std::uint32_t sub = kind | static_cast<std::uint32_t>(1 + s) << 2 | attempt << 4;
@@ -101,7 +106,8 @@ VecF<DF> event_cost(DF df, const Constants& c, const RoundKeys& keys, VecU<DF> p
 // Month of an event from its 32-bit word: uniform on the horizon for arrivals, the truncated
 // geometric law of a departure (inversion) for leavers.
 template <class DF>
-VecF<DF> event_month(DF df, const Constants& c, int months, bool leaving, VecU<DF> word) {
+HWY_INLINE VecF<DF> event_month(DF df, const Constants& c, int months, bool leaving,
+                                VecU<DF> word) {
   const auto u = uniform32(df, word);
   const auto last = hn::Set(df, months - 1.0);
   if (!leaving) return hn::Min(hn::Floor(hn::Mul(u, hn::Set(df, months))), last);
@@ -113,8 +119,8 @@ VecF<DF> event_month(DF df, const Constants& c, int months, bool leaving, VecU<D
 // What an event costs in settlement year y: C/12 for each of its paid months in the year
 // (monthly payment), or C in its month's year (once).
 template <class DF>
-VecF<DF> in_year(DF df, const Constants& c, const Calendar& cal, int y, VecF<DF> month,
-                 VecF<DF> cost) {
+HWY_INLINE VecF<DF> in_year(DF df, const Constants& c, const Calendar& cal, int y, VecF<DF> month,
+                            VecF<DF> cost) {
   const auto first = hn::Set(df, cal.first_month(y));
   const auto end = hn::Set(df, cal.first_month(y) + cal.months_in_year(y));
   if (!c.monthly)
@@ -205,6 +211,7 @@ void hcp_kernel(const high_cost_patients::Constants& c, const RoundKeys& keys,
   thread_local high_cost_patients::Units units;
   arrivals.assign(out.stride, 0.0);
   leavers.assign(out.stride, 0.0);
+  std::fill(out.annual.begin(), out.annual.end(), 0.0);  // patients are added to it
   with_lanes([&](auto df) {
     hcp::draw_counts(df, c, path_streams(df, keys, ctx), out.stride, arrivals.data(),
                      leavers.data());

@@ -49,7 +49,6 @@ class NewMedicines final : public Driver {
     MonthlyProfile uptake(ctx.calendar);
     for (int t = 0; t < ctx.calendar.months(); ++t) uptake[t] = peak * curve(t, launch);
     uptake.close();
-    if (uptake.zero()) return;  // launched after the horizon: no practice draws are needed
     add_scaled_profile(factor_, PracticeMultiplier::of(multiplier_), *this, ctx, uptake, out);
   }
 

@@ -44,7 +44,6 @@ class PatentExpiry final : public Driver {
     MonthlyProfile saving(ctx.calendar);
     for (int t = 0; t < ctx.calendar.months(); ++t) saving[t] = -depth * fraction(t, expiry);
     saving.close();
-    if (saving.zero()) return;  // expiry after the horizon: no practice draws are needed
     add_scaled_profile(spend_, PracticeMultiplier::of(share_), *this, ctx, saving, out);
   }
 

@@ -43,7 +43,6 @@ class SavingsPlan final : public Driver {
     for (int t = 0; t < ctx.calendar.months(); ++t)
       saving[t] = t >= start_ + delay ? -planned_ * delivery : 0.0;
     saving.close();
-    if (saving.zero()) return;  // started after the horizon: no practice draws are needed
     add_scaled_profile(spend_, PracticeMultiplier::of(multiplier_), *this, ctx, saving, out);
   }
 

@@ -41,6 +41,8 @@ void scaled_profile_kernel(const std::vector<double>& factor, const PracticeMult
 HWY_AFTER_NAMESPACE();
 
 #if HWY_ONCE
+#include <algorithm>
+
 namespace rxstress {
 HWY_EXPORT(scaled_profile_kernel);
 

@@ -21,7 +21,7 @@ struct PracticeMultiplier {
 };
 
 // Writes factor_i * y_i * profile into `out` for every practice (factor padded); the profile must
-// be closed and not zero (a zero profile contributes nothing and needs no draws).
+// be closed. A zero profile (an event after the horizon) writes zeros and draws nothing.
 void add_scaled_profile(const std::vector<double>& factor, const PracticeMultiplier& multiplier,
                         const Driver& driver, const PathContext& ctx, const MonthlyProfile& profile,
                         DriverOutput& out);

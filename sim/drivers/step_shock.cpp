@@ -40,11 +40,10 @@ class StepShock final : public Driver {
     const double size = occurs ? magnitude : 0.0;
     out.national[0] = size;
     out.national[1] = month;
-    if (size == 0.0) return;
     MonthlyProfile step(ctx.calendar);
     for (int t = 0; t < ctx.calendar.months(); ++t) step[t] = t >= month ? size * segment_ : 0.0;
     step.close();
-    if (!step.zero()) add_scaled_profile(spend_, PracticeMultiplier::one(), *this, ctx, step, out);
+    add_scaled_profile(spend_, PracticeMultiplier::one(), *this, ctx, step, out);
   }
 
   // E = B_i/12 p E[M] segment P(month <= t).

@@ -2,27 +2,18 @@
 // holders' gross variance and retained outcomes.
 #include <algorithm>
 
-#include "rxstress/engine.hpp"
+#include "engine/path_work.hpp"
 #include "rxstress/simd.hpp"
 #include "rxstress/terms.hpp"
 
 namespace rxstress {
 namespace {
 
-// One thread's arrays for one path. Rows are model.stride() doubles (padded practices).
-struct PathWork {
-  std::vector<double> annual;   // [driver][year][practice]: each driver's spend
-  std::vector<double> monthly;  // [t][practice]: all drivers' spend, trajectory paths only
-  std::vector<double> carve;    // [threshold][year][practice]: patients' cost above it
-  std::vector<double> gross;    // [practice] of one year: spend - budget
-  std::vector<double> holder_carve, retained;  // one year of one model
-};
-
 void simulate_drivers(const Model& model, std::int64_t path, bool keep_months,
                       std::span<double> national, PathWork& w) {
   const std::size_t S = model.stride(), Y = model.years(), T = model.months();
   const std::size_t K = model.carve_thresholds().size();
-  w.annual.assign(model.drivers() * Y * S, 0.0);
+  w.annual.resize(model.drivers() * Y * S);  // each driver writes all of its own array
   w.monthly.assign(keep_months ? T * S : 0, 0.0);
   w.carve.assign(K * Y * S, 0.0);
   const Scenario& sc = model.scenario();
@@ -36,53 +27,6 @@ void simulate_drivers(const Model& model, std::int64_t path, bool keep_months,
     out.carve_thresholds = model.carve_thresholds();
     out.carve = w.carve;
     sc.drivers[d]->simulate(ctx, out);
-  }
-}
-
-// Each practice's gross variance in year y: its drivers' spend, summed in driver order, minus
-// its budget.
-void practice_gross(const Model& model, const PathWork& w, std::size_t y,
-                    std::vector<double>& gross) {
-  const std::size_t S = model.stride(), P = model.practices(), Y = model.years();
-  gross.resize(P);
-  for (std::size_t i = 0; i < P; ++i) gross[i] = -model.practice_budget()[i * Y + y];
-  for (std::size_t d = 0; d < model.drivers(); ++d) {
-    const double* spend = w.annual.data() + (d * Y + y) * S;
-    for (std::size_t i = 0; i < P; ++i) gross[i] += spend[i];
-  }
-}
-
-// Sums practices into the holders of each level (in practice order), for slot j of the block.
-void aggregate_levels(const Model& model, PathWork& w, int j, int b, Block& block) {
-  const std::size_t S = model.stride(), P = model.practices(), Y = model.years();
-  const std::size_t D = model.drivers();
-  for (std::size_t y = 0; y < Y; ++y) {
-    practice_gross(model, w, y, w.gross);
-    for (std::size_t l = 0; l < model.levels().size(); ++l) {
-      const HolderMap& map = model.levels()[l];
-      const std::size_t H = map.size();
-      Block::Level& out = block.levels[l];
-      double* gross = out.gross.data() + (y * b + j) * H;
-      double* by_driver = out.by_driver.data() + (y * b + j) * H * D;
-      std::fill(gross, gross + H, 0.0);
-      std::fill(by_driver, by_driver + H * D, 0.0);
-      for (std::size_t i = 0; i < P; ++i) gross[map.of_practice[i]] += w.gross[i];
-      for (std::size_t d = 0; d < D; ++d) {
-        const double* spend = w.annual.data() + (d * Y + y) * S;
-        for (std::size_t i = 0; i < P; ++i) by_driver[map.of_practice[i] * D + d] += spend[i];
-      }
-    }
-  }
-  const std::size_t T = model.months();
-  for (std::size_t l = 0; l < model.levels().size(); ++l) {
-    if (j >= block.trajectory_count || !model.keeps_trajectories(l)) continue;
-    const HolderMap& map = model.levels()[l];
-    const std::size_t H = map.size();
-    double* monthly = block.levels[l].monthly.data() + j * T * H;
-    std::fill(monthly, monthly + T * H, 0.0);
-    for (std::size_t t = 0; t < T; ++t)
-      for (std::size_t i = 0; i < P; ++i)
-        monthly[t * H + map.of_practice[i]] += w.monthly[t * S + i];
   }
 }
 
@@ -132,7 +76,8 @@ void settle_models(const Model& model, PathWork& w, int j, int b, Block& block) 
   }
 }
 
-void size_block(const Model& model, std::int64_t first, int count, Block& block) {
+void size_block(const Model& model, std::int64_t first, int count, BlockDetail detail,
+                Block& block) {
   const std::size_t Y = model.years(), D = model.drivers(), T = model.months();
   const Scenario& sc = model.scenario();
   block.first = first;
@@ -143,7 +88,13 @@ void size_block(const Model& model, std::int64_t first, int count, Block& block)
   for (std::size_t l = 0; l < model.levels().size(); ++l) {
     const std::size_t H = model.levels()[l].size();
     block.levels[l].gross.resize(Y * count * H);
-    block.levels[l].by_driver.resize(Y * count * H * D);
+    const bool keep = detail == BlockDetail::all || model.keeps_driver_detail(l);
+    block.levels[l].by_driver.resize(keep ? Y * count * H * D : 0);
+    Block::AttributionSums& sums = block.levels[l].attribution;
+    sums.v.assign(Y * H, 0.0);
+    sums.vv.assign(Y * H, 0.0);
+    sums.x.assign(Y * D * H, 0.0);
+    sums.xv.assign(Y * D * H, 0.0);
     block.levels[l].monthly.resize(model.keeps_trajectories(l) ? block.trajectory_count * T * H
                                                                : 0);
   }
@@ -171,9 +122,10 @@ void keep_detail(const Model& model, const PathWork& w, int j, int b, Block& blo
 
 }  // namespace
 
-void simulate_block(const Model& model, std::int64_t first, int count, Block& block) {
+void simulate_block(const Model& model, std::int64_t first, int count, Block& block,
+                    BlockDetail detail) {
   require_simd();
-  size_block(model, first, count, block);
+  size_block(model, first, count, detail, block);
   thread_local PathWork work;
   for (int j = 0; j < count; ++j) {
     std::span<double> national(block.national.data() + j * model.national_width(),

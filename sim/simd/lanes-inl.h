@@ -68,6 +68,7 @@ HWY_INLINE Bits<DF> philox(DF, VecU<DF> c0, VecU<DF> c1, VecU<DF> c2, VecU<DF> c
   const hn::Repartition<std::uint32_t, UintTag<DF>> d32;
   const auto m0 = hn::Set(d32, 0xD2511F53u);
   const auto m1 = hn::Set(d32, 0xCD9E8D57u);
+#pragma GCC unroll 10
   for (int r = 0; r < 10; ++r) {
     const VecU<DF> p0 = hn::MulEven(hn::BitCast(d32, c0), m0);
     const VecU<DF> p1 = hn::MulEven(hn::BitCast(d32, c2), m1);
