@@ -17,6 +17,7 @@
 #include "io/results_writer.hpp"
 #include "rxstress/app.hpp"
 #include "rxstress/engine.hpp"
+#include "rxstress/simd.hpp"
 
 namespace rxstress {
 namespace {
@@ -137,6 +138,13 @@ int run_command(const RunRequest& r, std::ostream& out, std::ostream& err) {
   namespace fs = std::filesystem;
   PhaseClock clock;
   const int threads = worker_threads(r.threads);
+  try {
+    require_simd();  // a CPU the vector engine cannot run on is a failure, said before anything
+                     // else
+  } catch (const RunError& e) {
+    err << "rxstress: " << e.what() << "\n";
+    return 1;
+  }
   Scenario sc;
   std::optional<Model> model;
   try {
@@ -160,9 +168,10 @@ int run_command(const RunRequest& r, std::ostream& out, std::ostream& err) {
   SignalGuard guard;
   try {
     if (!r.quiet)
-      out << fmt::format("rxstress {}: {} practices, {} drivers, {} models, {} paths, seed {}\n",
-                         sc.name, sc.population.size(), sc.drivers.size(), sc.delegation.size(),
-                         sc.paths, sc.seed);
+      out << fmt::format(
+          "rxstress {}: {} practices, {} drivers, {} models, {} paths, seed {}, {} thread{}, {}\n",
+          sc.name, sc.population.size(), sc.drivers.size(), sc.delegation.size(), sc.paths, sc.seed,
+          threads, threads == 1 ? "" : "s", simd_description());
     if (!simulate_to(*model, r, threads, temporary, clock)) {
       fs::remove(temporary);
       const int sig = g_signal.load();
