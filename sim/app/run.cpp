@@ -28,7 +28,10 @@ extern "C" void on_signal(int sig) {
   g_stop.store(true);
 }
 
-// Ctrl-C and SIGTERM stop the run between blocks; the previous handlers come back afterwards.
+// Ctrl-C and SIGTERM stop the run between blocks. SIGXFSZ (a file-size limit, `ulimit -f`) is
+// ignored so that the write past the limit fails with EFBIG and is reported like a full disk,
+// instead of killing the process and leaving its partial file. The previous handlers come back
+// afterwards.
 class SignalGuard {
  public:
   SignalGuard() {
@@ -39,15 +42,21 @@ class SignalGuard {
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, &old_int_);
     sigaction(SIGTERM, &sa, &old_term_);
+    struct sigaction ignore {};
+    ignore.sa_handler = SIG_IGN;
+    sigemptyset(&ignore.sa_mask);
+    sigaction(SIGXFSZ, &ignore, &old_xfsz_);
   }
   ~SignalGuard() {
     sigaction(SIGINT, &old_int_, nullptr);
     sigaction(SIGTERM, &old_term_, nullptr);
+    sigaction(SIGXFSZ, &old_xfsz_, nullptr);
   }
 
  private:
   struct sigaction old_int_ {};
   struct sigaction old_term_ {};
+  struct sigaction old_xfsz_ {};
 };
 
 std::string utc_now() {

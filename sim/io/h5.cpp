@@ -127,8 +127,17 @@ std::string describe(hid_t loc, std::string_view child = {}) {
   return path + " in " + read_name(loc, H5Fget_name);
 }
 
-void silence_hdf5_errors() {
-  // Thread-local because thread-safe HDF5 keeps the error-printing setting per thread.
+// Called before the HDF5 calls of every public function, on whichever thread runs it (the
+// pipeline's serial stage moves between threads).
+// - Once per process, before the library starts: no HDF5 shutdown at exit. After a close that
+//   fails (a full disk), HDF5 1.10 keeps the file's identifier pointing to memory it has freed,
+//   and its shutdown then crashes (exit 139 after the error message). Every file is closed
+//   explicitly, so the shutdown has nothing else to do.
+// - Once per thread: no error printing (thread-safe HDF5 keeps that setting per thread), so a
+//   failure is the one line of the RunError, never HDF5's 40-line stack dump.
+void enter_hdf5() {
+  static const bool no_shutdown = [] { return H5dont_atexit() >= 0; }();
+  (void)no_shutdown;
   thread_local bool silenced = false;
   if (!silenced) H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   silenced = true;
@@ -377,6 +386,7 @@ Id::~Id() { close(); }
 
 herr_t Id::close() noexcept {
   if (!valid() || closer_ == nullptr) return 0;
+  enter_hdf5();
   herr_t status = closer_(id_);
   id_ = H5I_INVALID_HID;
   return status;
@@ -385,6 +395,7 @@ herr_t Id::close() noexcept {
 // ---- Object (attributes) ------------------------------------------------------------------
 
 void Object::set_attr(const std::string& name, std::string_view value) {
+  enter_hdf5();
   std::string text(value);  // string_view need not be NUL-terminated
   const char* pointer = text.c_str();
   Id type = vlen_string_type();
@@ -392,20 +403,24 @@ void Object::set_attr(const std::string& name, std::string_view value) {
 }
 
 void Object::set_attr(const std::string& name, std::int64_t value) {
+  enter_hdf5();
   write_attr(id(), name, H5T_STD_I64LE, H5T_NATIVE_INT64, scalar_space().get(), &value);
 }
 
 void Object::set_attr(const std::string& name, double value) {
+  enter_hdf5();
   write_attr(id(), name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, scalar_space().get(), &value);
 }
 
 void Object::set_attr(const std::string& name, std::span<const double> values) {
+  enter_hdf5();
   const hsize_t n = values.size();
   write_attr(id(), name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, simple_space({&n, 1}).get(),
              values.data());
 }
 
 void Object::set_attr(const std::string& name, std::span<const std::string> values) {
+  enter_hdf5();
   const hsize_t n = values.size();
   std::vector<const char*> pointers = c_strings(values);
   Id type = vlen_string_type();
@@ -413,6 +428,7 @@ void Object::set_attr(const std::string& name, std::span<const std::string> valu
 }
 
 std::string Object::attr_string(const std::string& name) const {
+  enter_hdf5();
   std::vector<std::string> values = attr_strings(name);
   if (values.size() != 1) {
     throw RunError("HDF5: " + describe_attr(id(), name) + " is not a single string");
@@ -421,24 +437,29 @@ std::string Object::attr_string(const std::string& name) const {
 }
 
 std::int64_t Object::attr_int(const std::string& name) const {
+  enter_hdf5();
   return read_scalar_attr<std::int64_t>(id(), name);
 }
 
 double Object::attr_double(const std::string& name) const {
+  enter_hdf5();
   return read_scalar_attr<double>(id(), name);
 }
 
 std::vector<double> Object::attr_doubles(const std::string& name) const {
+  enter_hdf5();
   Id attr = open_attr(id(), name);
   return read_numbers_of<double>(attr.get(), [&] { return describe_attr(id(), name); });
 }
 
 std::vector<std::string> Object::attr_strings(const std::string& name) const {
+  enter_hdf5();
   Id attr = open_attr(id(), name);
   return read_strings_of(attr.get(), [&] { return describe_attr(id(), name); });
 }
 
 bool Object::has_attr(const std::string& name) const {
+  enter_hdf5();
   return check(H5Aexists(id(), name.c_str()),
                [&] { return "cannot look up " + describe_attr(id(), name); }) > 0;
 }
@@ -446,6 +467,7 @@ bool Object::has_attr(const std::string& name) const {
 // ---- Dataset ------------------------------------------------------------------------------
 
 std::vector<hsize_t> Dataset::dims() const {
+  enter_hdf5();
   Id space = space_of(id());
   int rank = check(H5Sget_simple_extent_ndims(space.get()),
                    [&] { return "cannot get the shape of dataset " + describe(id()); });
@@ -457,6 +479,7 @@ std::vector<hsize_t> Dataset::dims() const {
 template <Element T>
 void Dataset::write_slab(std::span<const hsize_t> offset, std::span<const hsize_t> count,
                          const T* data) {
+  enter_hdf5();
   auto [file_space, mem_space] = slab_spaces(id(), offset, count);
   check(H5Dwrite(id(), TypeMap<T>::mem(), mem_space.get(), file_space.get(), H5P_DEFAULT, data),
         [&] { return "cannot write a slab of dataset " + describe(id()); });
@@ -465,6 +488,7 @@ void Dataset::write_slab(std::span<const hsize_t> offset, std::span<const hsize_
 template <Element T>
 void Dataset::read_slab(std::span<const hsize_t> offset, std::span<const hsize_t> count,
                         T* data) const {
+  enter_hdf5();
   auto [file_space, mem_space] = slab_spaces(id(), offset, count);
   check(H5Dread(id(), TypeMap<T>::mem(), mem_space.get(), file_space.get(), H5P_DEFAULT, data),
         [&] { return "cannot read a slab of dataset " + describe(id()); });
@@ -472,14 +496,17 @@ void Dataset::read_slab(std::span<const hsize_t> offset, std::span<const hsize_t
 
 template <Element T>
 std::vector<T> Dataset::read_all() const {
+  enter_hdf5();
   return read_numbers_of<T>(id(), [&] { return "dataset " + describe(id()); });
 }
 
 std::vector<std::string> Dataset::read_strings() const {
+  enter_hdf5();
   return read_strings_of(id(), [&] { return "dataset " + describe(id()); });
 }
 
 std::string Dataset::read_string() const {
+  enter_hdf5();
   std::vector<std::string> values = read_strings();
   if (values.size() != 1) {
     throw RunError("HDF5: dataset " + describe(id()) + " is not a single string");
@@ -490,17 +517,20 @@ std::string Dataset::read_string() const {
 // ---- Group --------------------------------------------------------------------------------
 
 Group Group::create_group(const std::string& name) {
+  enter_hdf5();
   Id lcpl = intermediate_lcpl();
   return Group(make_id(H5Gcreate2(id(), name.c_str(), lcpl.get(), H5P_DEFAULT, H5P_DEFAULT),
                        H5Gclose, [&] { return "cannot create group " + describe(id(), name); }));
 }
 
 Group Group::open_group(const std::string& name) const {
+  enter_hdf5();
   return Group(make_id(H5Gopen2(id(), name.c_str(), H5P_DEFAULT), H5Gclose,
                        [&] { return "cannot open group " + describe(id(), name); }));
 }
 
 bool Group::exists(const std::string& path) const {
+  enter_hdf5();
   if (path.empty()) return false;
   // H5Lexists fails rather than answering when a parent is missing, so test each prefix.
   std::string prefix = path.starts_with('/') ? "/" : "";
@@ -521,6 +551,7 @@ bool Group::exists(const std::string& path) const {
 template <Element T>
 Dataset Group::create_dataset(const std::string& name, std::vector<hsize_t> dims,
                               std::vector<hsize_t> chunk, int deflate) {
+  enter_hdf5();
   auto what = [&] { return "cannot create dataset " + describe(id(), name); };
   Id dcpl = dataset_create_plist(dims, chunk, deflate, what);
   return Dataset(
@@ -529,6 +560,7 @@ Dataset Group::create_dataset(const std::string& name, std::vector<hsize_t> dims
 
 template <Element T>
 void Group::write(const std::string& name, std::span<const T> data, std::vector<hsize_t> dims) {
+  enter_hdf5();
   if (element_count(dims) != data.size()) {
     throw RunError("HDF5: cannot write dataset " + describe(id(), name) +
                    ": data size does not match its dimensions");
@@ -538,6 +570,7 @@ void Group::write(const std::string& name, std::span<const T> data, std::vector<
 }
 
 void Group::write_strings(const std::string& name, std::span<const std::string> values) {
+  enter_hdf5();
   const hsize_t n = values.size();
   std::vector<const char*> pointers = c_strings(values);
   Id type = vlen_string_type();
@@ -546,6 +579,7 @@ void Group::write_strings(const std::string& name, std::span<const std::string> 
 }
 
 void Group::write_string(const std::string& name, std::string_view value) {
+  enter_hdf5();
   std::string text(value);  // string_view need not be NUL-terminated
   const char* pointer = text.c_str();
   Id type = vlen_string_type();
@@ -553,6 +587,7 @@ void Group::write_string(const std::string& name, std::string_view value) {
 }
 
 Dataset Group::open_dataset(const std::string& name, std::size_t chunk_cache_bytes) const {
+  enter_hdf5();
   if (chunk_cache_bytes == 0) return Dataset(open_dataset_id(id(), name));
   std::size_t per_chunk = chunk_bytes(open_dataset_id(id(), name).get());
   if (per_chunk == 0) return Dataset(open_dataset_id(id(), name));
@@ -563,6 +598,7 @@ Dataset Group::open_dataset(const std::string& name, std::size_t chunk_cache_byt
 }
 
 void Group::hard_link(const std::string& existing_path, const std::string& new_name) {
+  enter_hdf5();
   Id lcpl = intermediate_lcpl();
   check(
       H5Lcreate_hard(id(), existing_path.c_str(), id(), new_name.c_str(), lcpl.get(), H5P_DEFAULT),
@@ -572,23 +608,25 @@ void Group::hard_link(const std::string& existing_path, const std::string& new_n
 // ---- File ---------------------------------------------------------------------------------
 
 File File::create(const std::string& path) {
-  silence_hdf5_errors();
+  enter_hdf5();
   return File(make_id(H5Fcreate(path.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT), H5Fclose,
                       [&] { return "cannot create file " + path; }));
 }
 
 File File::open_read(const std::string& path) {
-  silence_hdf5_errors();
+  enter_hdf5();
   return File(make_id(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose,
                       [&] { return "cannot open file " + path + " for reading"; }));
 }
 
 void File::flush() {
+  enter_hdf5();
   check(H5Fflush(id(), H5F_SCOPE_GLOBAL),
         [&] { return "cannot flush file " + read_name(id(), H5Fget_name); });
 }
 
 void File::close() {
+  enter_hdf5();
   if (!id_.valid()) return;
   std::string path = read_name(id(), H5Fget_name);
   // Take the handle first so it is released even if the flush throws. H5Fclose alone would not
