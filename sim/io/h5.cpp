@@ -308,9 +308,12 @@ Id create_dataset_id(hid_t loc, const std::string& name, hid_t type, hid_t space
 void write_whole_dataset(hid_t loc, const std::string& name, hid_t type, hid_t mem_type,
                          hid_t space, const void* data) {
   Id dset = create_dataset_id(loc, name, type, space);
-  if (H5Sget_simple_extent_npoints(space) == 0) return;
-  check(H5Dwrite(dset.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data),
-        [&] { return "cannot write dataset " + describe(loc, name); });
+  auto what = [&] { return "cannot write dataset " + describe(loc, name); };
+  if (H5Sget_simple_extent_npoints(space) > 0)
+    check(H5Dwrite(dset.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), what);
+  // Closed here, checked: HDF5 keeps a small write in the dataset's buffer until the close, and a
+  // destructor could not report that write failing.
+  check(dset.close(), what);
 }
 
 // Bytes in one chunk, or 0 for an unchunked dataset.
@@ -462,6 +465,13 @@ bool Object::has_attr(const std::string& name) const {
   enter_hdf5();
   return check(H5Aexists(id(), name.c_str()),
                [&] { return "cannot look up " + describe_attr(id(), name); }) > 0;
+}
+
+void Object::close() {
+  enter_hdf5();
+  if (!id_.valid()) return;
+  const std::string what = "cannot close " + describe(id());
+  check(id_.close(), [&] { return what; });
 }
 
 // ---- Dataset ------------------------------------------------------------------------------

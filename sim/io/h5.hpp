@@ -74,6 +74,11 @@ class Object {
   std::vector<std::string> attr_strings(const std::string& name) const;
   bool has_attr(const std::string& name) const;
 
+  // Closes now and throws if that fails (the destructor closes quietly). A dataset's close writes
+  // what HDF5 still buffers for it: close datasets that were written before closing their file.
+  // Closing twice is harmless.
+  void close();
+
  protected:
   Object() = default;
   explicit Object(Id id) : id_(std::move(id)) {}

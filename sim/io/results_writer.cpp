@@ -14,6 +14,15 @@ std::vector<hsize_t> path_chunk(hsize_t Y, hsize_t B, hsize_t K, hsize_t H) {
   return {std::min<hsize_t>(Y, 1), std::min(B, K), std::min(H, kHolderChunk)};
 }
 
+void close_all(std::vector<h5::Dataset>& datasets) {
+  for (auto& d : datasets) d.close();
+}
+
+void close_all(std::vector<std::optional<h5::Dataset>>& datasets) {
+  for (auto& d : datasets)
+    if (d) d->close();
+}
+
 }  // namespace
 
 ResultsWriter::ResultsWriter(const Model& model, const std::string& path, RunInfo info)
@@ -336,6 +345,10 @@ void ResultsWriter::accumulate_attribution(const Block& block) {
 
 void ResultsWriter::finish() {
   write_statistics();
+  // Each dataset closed and checked before the file, so that file_.close() is the file's real
+  // close: HDF5 defers it until the last open dataset closes, in a destructor that cannot report.
+  for (auto* datasets : {&gross_, &retained_, &trajectories_, &by_driver_}) close_all(*datasets);
+  for (auto* datasets : {&residual_, &breaches_, &national_, &detail_}) close_all(*datasets);
   file_.close();
 }
 
