@@ -17,9 +17,11 @@ struct RunRequest {
   std::optional<std::uint64_t> seed;
   int threads = 0;
   std::vector<std::string> overrides;  // --set key=value
-  bool force = false;
+  bool force = false;                  // replace an existing results file (a regular file only)
+  bool no_output = false;       // keep no file: the results are held in memory for the headline
+  bool no_space_check = false;  // run even if the estimate exceeds the free space (or memory)
   bool quiet = false;
-  bool timings = false;  // print `timing: <phase> <seconds>` lines to the error stream
+  bool timings = false;            // print `timing: <phase> <seconds>` lines to the error stream
   std::string max_output = "50G";  // refuse runs whose results file would be larger (500M, 20G)
   std::string command_line;
 };

@@ -199,7 +199,10 @@ void print_by_year(const std::vector<Table>& per_year, const std::vector<std::st
 }
 
 void print_headline(const std::string& results_path, std::ostream& out, const std::string& format) {
-  const h5::File f = open_results(results_path);
+  print_headline(open_results(results_path), out, format);
+}
+
+void print_headline(const h5::File& f, std::ostream& out, const std::string& format) {
   const auto years = f.attr_strings("settlement_years");
   std::vector<Table> tables;
   for (std::size_t y = 0; y < years.size(); ++y) tables.push_back(headline_table(f, y));

@@ -26,5 +26,7 @@ void print_by_year(const std::vector<Table>& per_year, const std::vector<std::st
 // Every settlement year's headline, with a legend in text format.
 void print_headline(const std::string& results_path, std::ostream& out,
                     const std::string& format = "table");
+// The same from a file already open (a run's file held in memory, `run --no-output`).
+void print_headline(const h5::File& file, std::ostream& out, const std::string& format = "table");
 
 }  // namespace rxstress

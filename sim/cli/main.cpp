@@ -26,14 +26,24 @@ int main(int argc, char** argv) {
   std::uint64_t seed = 0;
   auto* run_cmd = app.add_subcommand("run", "simulate a scenario and write a results file");
   run_cmd->add_option("scenario", run.scenario, "scenario YAML file")->required();
-  run_cmd->add_option("-o,--output", run.output, "results file (HDF5)")->capture_default_str();
+  auto* output_opt =
+      run_cmd->add_option("-o,--output", run.output, "results file (HDF5)")->capture_default_str();
   auto* paths_opt = run_cmd->add_option("--paths", paths, "number of paths (overrides the file)")
                         ->check(CLI::Range(std::int64_t{1}, std::int64_t{100'000'000}));
   auto* seed_opt = run_cmd->add_option("--seed", seed, "master seed (overrides the file)");
   run_cmd->add_option("--threads", run.threads, "worker threads (0: all cores)")
       ->check(CLI::Range(0, 1024));
   run_cmd->add_option("--set", run.overrides, "override a scenario value: key.path=value");
-  run_cmd->add_flag("--force", run.force, "overwrite an existing results file");
+  run_cmd->add_flag("--force", run.force,
+                    "replace an existing results file (a regular file only: never a device, "
+                    "directory, FIFO or socket)");
+  run_cmd
+      ->add_flag("--no-output", run.no_output,
+                 "keep no results file: hold the results in memory and print the headline")
+      ->excludes(output_opt);
+  run_cmd->add_flag("--no-space-check", run.no_space_check,
+                    "run even when the estimated output exceeds the free disk space (or, with "
+                    "--no-output, the available memory)");
   run_cmd->add_flag("--quiet", run.quiet, "print nothing but errors");
   run_cmd->add_flag("--timings", run.timings,
                     "print the wall seconds of each phase (load, simulate, write, statistics)");

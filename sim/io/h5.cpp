@@ -617,10 +617,14 @@ void Group::hard_link(const std::string& existing_path, const std::string& new_n
 
 // ---- File ---------------------------------------------------------------------------------
 
-File File::create(const std::string& path) {
+File File::create(const std::string& path, Storage storage) {
   enter_hdf5();
-  return File(make_id(H5Fcreate(path.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT), H5Fclose,
-                      [&] { return "cannot create file " + path; }));
+  auto what = [&] { return "cannot create file " + path; };
+  Id fapl = make_id(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, what);
+  // The image grows in steps of 64 MiB and is dropped at the close (no backing store).
+  if (storage == Storage::memory) check(H5Pset_fapl_core(fapl.get(), 64 << 20, false), what);
+  return File(
+      make_id(H5Fcreate(path.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, fapl.get()), H5Fclose, what));
 }
 
 File File::open_read(const std::string& path) {

@@ -139,11 +139,15 @@ class Group : public Object {
   explicit Group(Id id) : Object(std::move(id)) {}
 };
 
+// Where a new file lives: on disk, or only in this process's memory (HDF5's core driver, nothing
+// written anywhere; `path` then only names it in messages and must not exist).
+enum class Storage { disk, memory };
+
 // A file is used as its root group.
 class File : public Group {
  public:
   // Fails if `path` exists: overwrite and temporary naming are the caller's decisions.
-  static File create(const std::string& path);
+  static File create(const std::string& path, Storage storage = Storage::disk);
   static File open_read(const std::string& path);
 
   void flush();

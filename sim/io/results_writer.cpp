@@ -26,7 +26,7 @@ void close_all(std::vector<std::optional<h5::Dataset>>& datasets) {
 }  // namespace
 
 ResultsWriter::ResultsWriter(const Model& model, const std::string& path, RunInfo info)
-    : model_(model), info_(std::move(info)), file_(h5::File::create(path)) {
+    : model_(model), info_(std::move(info)), file_(h5::File::create(path, info_.storage)) {
   write_header();
   write_practices();
   write_drivers();
@@ -343,8 +343,9 @@ void ResultsWriter::accumulate_attribution(const Block& block) {
   }
 }
 
-void ResultsWriter::finish() {
+void ResultsWriter::finish(const std::function<void(const h5::File&)>& before_close) {
   write_statistics();
+  if (before_close) before_close(file_);
   // Each dataset closed and checked before the file, so that file_.close() is the file's real
   // close: HDF5 defers it until the last open dataset closes, in a destructor that cannot report.
   for (auto* datasets : {&gross_, &retained_, &trajectories_, &by_driver_}) close_all(*datasets);

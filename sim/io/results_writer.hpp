@@ -3,6 +3,7 @@
 // computed at the end by a second pass over the file's own path outcomes.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -18,14 +19,16 @@ struct RunInfo {
   std::string command_line;
   std::string created;  // ISO 8601 UTC
   int block_paths = 32;
+  h5::Storage storage = h5::Storage::disk;  // memory: `run --no-output`
 };
 
 class ResultsWriter : public BlockConsumer {
  public:
   ResultsWriter(const Model& model, const std::string& path, RunInfo info);
   void consume(const Block& block) override;
-  // Computes and writes the statistics, then closes the file.
-  void finish();
+  // Computes and writes the statistics, then closes the file; `before_close`, if given, reads the
+  // complete file first (the only chance when it is held in memory).
+  void finish(const std::function<void(const h5::File&)>& before_close = {});
 
  private:
   void write_header();
