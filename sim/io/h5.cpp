@@ -115,8 +115,8 @@ std::string read_name(hid_t id, Getter getter) {
   return name;
 }
 
-// "<path of child under loc> in <file>", for messages.
-std::string describe(hid_t loc, std::string_view child = {}) {
+// The path of `child` under `loc` (of `loc` itself when child is empty).
+std::string object_path(hid_t loc, std::string_view child = {}) {
   std::string path = read_name(loc, H5Iget_name);
   if (child.starts_with('/')) {
     path = child;
@@ -124,7 +124,38 @@ std::string describe(hid_t loc, std::string_view child = {}) {
     if (!path.ends_with('/')) path += '/';
     path += child;
   }
-  return path + " in " + read_name(loc, H5Fget_name);
+  return path;
+}
+
+// "<path of child under loc> in <file>", for messages.
+std::string describe(hid_t loc, std::string_view child = {}) {
+  return object_path(loc, child) + " in " + read_name(loc, H5Fget_name);
+}
+
+herr_t find_checksum_entry(unsigned, const H5E_error2_t* err, void* out) {
+  auto* found = static_cast<std::string*>(out);
+  if (found->empty() && err->desc != nullptr &&
+      std::string_view(err->desc).find("checksum") != std::string_view::npos)
+    *found = err->desc;
+  return 0;
+}
+
+// HDF5's words for the checksum mismatch behind the failure just reported ("data error detected
+// by Fletcher32 checksum", "incorrect metadata checksum ..."), or empty for any other failure.
+std::string checksum_mismatch() {
+  std::string found;
+  H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, find_checksum_entry, &found);
+  return found;
+}
+
+// check() for reads: a checksum mismatch is damage to the file, thrown as Damaged naming the file
+// and the object at `loc` / `child`.
+template <class R, class Describe>
+R check_read(R status, hid_t loc, std::string_view child, Describe&& what) {
+  if (status >= 0) return status;
+  if (const std::string mismatch = checksum_mismatch(); !mismatch.empty())
+    throw Damaged(read_name(loc, H5Fget_name), object_path(loc, child), mismatch);
+  fail(what);
 }
 
 // Called before the HDF5 calls of every public function, on whichever thread runs it (the
@@ -230,7 +261,8 @@ std::vector<std::string> read_strings_of(hid_t obj, Describe&& what) {
   Id space = space_of(obj);
   std::vector<char*> pointers(point_count(obj), nullptr);
   if (pointers.empty()) return {};
-  check(read_whole(obj, mem_type.get(), pointers.data()), [&] { return "cannot read " + what(); });
+  check_read(read_whole(obj, mem_type.get(), pointers.data()), obj, {},
+             [&] { return "cannot read " + what(); });
   std::vector<std::string> values;
   values.reserve(pointers.size());
   // Elements never written (fill values) come back as null pointers.
@@ -243,7 +275,8 @@ template <class T, class Describe>
 std::vector<T> read_numbers_of(hid_t obj, Describe&& what) {
   std::vector<T> values(point_count(obj));
   if (values.empty()) return values;
-  check(read_whole(obj, TypeMap<T>::mem(), values.data()), [&] { return "cannot read " + what(); });
+  check_read(read_whole(obj, TypeMap<T>::mem(), values.data()), obj, {},
+             [&] { return "cannot read " + what(); });
   return values;
 }
 
@@ -264,8 +297,9 @@ void write_attr(hid_t obj, const std::string& name, hid_t type, hid_t mem_type, 
 }
 
 Id open_attr(hid_t obj, const std::string& name) {
-  return make_id(H5Aopen(obj, name.c_str(), H5P_DEFAULT), H5Aclose,
-                 [&] { return "cannot open " + describe_attr(obj, name); });
+  return Id(check_read(H5Aopen(obj, name.c_str(), H5P_DEFAULT), obj, {},
+                       [&] { return "cannot open " + describe_attr(obj, name); }),
+            H5Aclose);
 }
 
 template <class T>
@@ -295,6 +329,8 @@ Id dataset_create_plist(std::span<const hsize_t> dims, std::span<const hsize_t> 
     check(H5Pset_shuffle(dcpl.get()), what);
     check(H5Pset_deflate(dcpl.get(), static_cast<unsigned>(deflate)), what);
   }
+  // Last, so that the checksum covers the bytes as stored: every chunk read is checked.
+  if (!chunk.empty()) check(H5Pset_fletcher32(dcpl.get()), what);
   return dcpl;
 }
 
@@ -305,9 +341,20 @@ Id create_dataset_id(hid_t loc, const std::string& name, hid_t type, hid_t space
                  H5Dclose, [&] { return "cannot create dataset " + describe(loc, name); });
 }
 
+// A numeric dataset written whole is chunked too, so that it carries checksums: one chunk, or for
+// a large one chunks halved along the leading dimensions to at most 16 MiB. None when empty
+// (nothing stored, and chunk dimensions must be positive).
+std::vector<hsize_t> whole_chunk(std::vector<hsize_t> dims, std::size_t element_bytes) {
+  constexpr std::size_t kMaxChunkBytes = std::size_t{16} << 20;
+  if (element_count(dims) == 0) return {};
+  for (hsize_t& d : dims)
+    while (d > 1 && element_count(dims) * element_bytes > kMaxChunkBytes) d = (d + 1) / 2;
+  return dims;
+}
+
 void write_whole_dataset(hid_t loc, const std::string& name, hid_t type, hid_t mem_type,
-                         hid_t space, const void* data) {
-  Id dset = create_dataset_id(loc, name, type, space);
+                         hid_t space, const void* data, hid_t dcpl = H5P_DEFAULT) {
+  Id dset = create_dataset_id(loc, name, type, space, dcpl);
   auto what = [&] { return "cannot write dataset " + describe(loc, name); };
   if (H5Sget_simple_extent_npoints(space) > 0)
     check(H5Dwrite(dset.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), what);
@@ -351,8 +398,9 @@ Id cache_access_plist(std::size_t bytes, std::size_t bytes_per_chunk) {
 }
 
 Id open_dataset_id(hid_t loc, const std::string& name, hid_t dapl = H5P_DEFAULT) {
-  return make_id(H5Dopen2(loc, name.c_str(), dapl), H5Dclose,
-                 [&] { return "cannot open dataset " + describe(loc, name); });
+  return Id(check_read(H5Dopen2(loc, name.c_str(), dapl), loc, name,
+                       [&] { return "cannot open dataset " + describe(loc, name); }),
+            H5Dclose);
 }
 
 // Selects the hyperslab in a fresh copy of the file space and builds the matching memory space.
@@ -463,8 +511,8 @@ std::vector<std::string> Object::attr_strings(const std::string& name) const {
 
 bool Object::has_attr(const std::string& name) const {
   enter_hdf5();
-  return check(H5Aexists(id(), name.c_str()),
-               [&] { return "cannot look up " + describe_attr(id(), name); }) > 0;
+  return check_read(H5Aexists(id(), name.c_str()), id(), {},
+                    [&] { return "cannot look up " + describe_attr(id(), name); }) > 0;
 }
 
 void Object::close() {
@@ -500,8 +548,8 @@ void Dataset::read_slab(std::span<const hsize_t> offset, std::span<const hsize_t
                         T* data) const {
   enter_hdf5();
   auto [file_space, mem_space] = slab_spaces(id(), offset, count);
-  check(H5Dread(id(), TypeMap<T>::mem(), mem_space.get(), file_space.get(), H5P_DEFAULT, data),
-        [&] { return "cannot read a slab of dataset " + describe(id()); });
+  check_read(H5Dread(id(), TypeMap<T>::mem(), mem_space.get(), file_space.get(), H5P_DEFAULT, data),
+             id(), {}, [&] { return "cannot read a slab of dataset " + describe(id()); });
 }
 
 template <Element T>
@@ -535,8 +583,9 @@ Group Group::create_group(const std::string& name) {
 
 Group Group::open_group(const std::string& name) const {
   enter_hdf5();
-  return Group(make_id(H5Gopen2(id(), name.c_str(), H5P_DEFAULT), H5Gclose,
-                       [&] { return "cannot open group " + describe(id(), name); }));
+  return Group(Id(check_read(H5Gopen2(id(), name.c_str(), H5P_DEFAULT), id(), name,
+                             [&] { return "cannot open group " + describe(id(), name); }),
+                  H5Gclose));
 }
 
 bool Group::exists(const std::string& path) const {
@@ -575,8 +624,10 @@ void Group::write(const std::string& name, std::span<const T> data, std::vector<
     throw RunError("HDF5: cannot write dataset " + describe(id(), name) +
                    ": data size does not match its dimensions");
   }
+  Id dcpl = dataset_create_plist(dims, whole_chunk(dims, sizeof(T)), 0,
+                                 [&] { return "cannot create dataset " + describe(id(), name); });
   write_whole_dataset(id(), name, TypeMap<T>::file(), TypeMap<T>::mem(), simple_space(dims).get(),
-                      data.data());
+                      data.data(), dcpl.get());
 }
 
 void Group::write_strings(const std::string& name, std::span<const std::string> values) {
@@ -621,6 +672,10 @@ File File::create(const std::string& path, Storage storage) {
   enter_hdf5();
   auto what = [&] { return "cannot create file " + path; };
   Id fapl = make_id(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, what);
+  // The file format of HDF5 1.10 (readable by 1.10 and later): its metadata -- superblock, object
+  // headers with their attributes, chunk indexes -- carries checksums, so damage there is found
+  // like damage to the data, and a one-chunk dataset needs no index (smaller small files).
+  check(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V110, H5F_LIBVER_V110), what);
   // The image grows in steps of 64 MiB and is dropped at the close (no backing store).
   if (storage == Storage::memory) check(H5Pset_fapl_core(fapl.get(), 64 << 20, false), what);
   return File(
@@ -629,8 +684,13 @@ File File::create(const std::string& path, Storage storage) {
 
 File File::open_read(const std::string& path) {
   enter_hdf5();
-  return File(make_id(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose,
-                      [&] { return "cannot open file " + path + " for reading"; }));
+  const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (file < 0) {
+    if (const std::string mismatch = checksum_mismatch(); !mismatch.empty())
+      throw Damaged(path, "/", mismatch);
+    fail([&] { return "cannot open file " + path + " for reading"; });
+  }
+  return File(Id(file, H5Fclose));
 }
 
 void File::flush() {

@@ -1,10 +1,12 @@
 // A thin RAII layer over the HDF5 C API for the results writer. Only the C API is used so the
 // same code builds against serial and parallel HDF5. Every failure throws rxstress::RunError
-// naming the file and object involved.
+// naming the file and object involved, or Damaged when what was read fails its checksum.
 #pragma once
 
 // Only the id and size typedefs are needed here; hdf5.h itself stays in h5.cpp.
 #include <H5Ipublic.h>
+
+#include "rxstress/error.hpp"
 
 #include <concepts>
 #include <cstddef>
@@ -15,6 +17,16 @@
 #include <vector>
 
 namespace rxstress::h5 {
+
+// Part of a file that fails its checksum: it changed after it was written (a failing disk, a bad
+// copy or transfer). Bad input to the reader, so an InputError (exit 2):
+// "FILE: OBJECT: damaged: data error detected by Fletcher32 checksum; expected an intact file ...".
+class Damaged : public InputError {
+ public:
+  Damaged(const std::string& file, const std::string& object, const std::string& mismatch)
+      : InputError({file, 0, 0}, object, "damaged: " + mismatch,
+                   "an intact file (a copy from before the damage, or write it again)") {}
+};
 
 // The element types that datasets support; the templates below are instantiated in h5.cpp
 // for exactly these, so the constraint turns a missing instantiation into a compile error.
@@ -114,12 +126,13 @@ class Group : public Object {
   // False (never an error) when any component of the path is missing or not a group.
   bool exists(const std::string& path) const;
 
-  // An empty `chunk` means contiguous storage. deflate > 0 adds shuffle + deflate(level) and
-  // requires chunking.
+  // An empty `chunk` means contiguous storage; chunks carry Fletcher32 checksums, checked on every
+  // read (a mismatch throws Damaged). deflate > 0 adds shuffle + deflate(level) and requires
+  // chunking.
   template <Element T>
   Dataset create_dataset(const std::string& name, std::vector<hsize_t> dims,
                          std::vector<hsize_t> chunk = {}, int deflate = 0);
-  // Writes a whole small contiguous dataset in one go.
+  // Writes a whole small dataset in one go (chunked, so checksummed, unless it is empty).
   template <Element T>
   void write(const std::string& name, std::span<const T> data, std::vector<hsize_t> dims);
   void write_strings(const std::string& name, std::span<const std::string> values);
