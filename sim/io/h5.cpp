@@ -363,15 +363,47 @@ void write_whole_dataset(hid_t loc, const std::string& name, hid_t type, hid_t m
   check(dset.close(), what);
 }
 
+Id create_plist_of(hid_t dset) {
+  return make_id(H5Dget_create_plist(dset), H5Pclose,
+                 [&] { return "cannot inspect dataset " + describe(dset); });
+}
+
+// The chunk shape, empty for an unchunked dataset.
+std::vector<hsize_t> chunk_dims(hid_t dset) {
+  Id dcpl = create_plist_of(dset);
+  if (H5Pget_layout(dcpl.get()) != H5D_CHUNKED) return {};
+  std::vector<hsize_t> chunk(H5S_MAX_RANK);
+  int rank = check(H5Pget_chunk(dcpl.get(), H5S_MAX_RANK, chunk.data()),
+                   [&] { return "cannot inspect dataset " + describe(dset); });
+  chunk.resize(static_cast<std::size_t>(rank));
+  return chunk;
+}
+
 // Bytes in one chunk, or 0 for an unchunked dataset.
 std::size_t chunk_bytes(hid_t dset) {
-  auto what = [&] { return "cannot inspect dataset " + describe(dset); };
-  Id dcpl = make_id(H5Dget_create_plist(dset), H5Pclose, what);
-  if (H5Pget_layout(dcpl.get()) != H5D_CHUNKED) return 0;
-  std::vector<hsize_t> chunk(H5S_MAX_RANK);
-  int rank = check(H5Pget_chunk(dcpl.get(), H5S_MAX_RANK, chunk.data()), what);
-  chunk.resize(static_cast<std::size_t>(rank));
-  return element_count(chunk) * H5Tget_size(type_of(dset).get());
+  const std::vector<hsize_t> chunk = chunk_dims(dset);
+  return chunk.empty() ? 0 : element_count(chunk) * H5Tget_size(type_of(dset).get());
+}
+
+// The slabs read_through reads: whole along every dimension after the second, whole chunks along
+// the first, and along the second (the first of a 1-d dataset) as many chunks as fit in
+// `max_bytes` (at least one).
+std::vector<hsize_t> through_slab(const std::vector<hsize_t>& dims, std::vector<hsize_t> chunk,
+                                  std::size_t element_bytes, std::size_t max_bytes) {
+  if (chunk.empty()) chunk.assign(dims.size(), 1);  // unchunked: any slab reads it once
+  std::vector<hsize_t> slab = dims;
+  const std::size_t grow = dims.size() > 1 ? 1 : 0;
+  for (std::size_t d = 0; d <= grow; ++d) slab[d] = std::min(dims[d], chunk[d]);
+  const std::size_t unit = element_count(slab) * element_bytes;
+  const hsize_t chunks = std::max<std::size_t>(1, max_bytes / std::max<std::size_t>(unit, 1));
+  slab[grow] = std::min(dims[grow], slab[grow] * chunks);
+  return slab;
+}
+
+herr_t collect_dataset(hid_t, const char* name, const H5O_info_t* info, void* out) {
+  if (info->type == H5O_TYPE_DATASET)
+    static_cast<std::vector<std::string>*>(out)->push_back(std::string("/") + name);
+  return 0;
 }
 
 std::size_t next_prime(std::size_t n) {
@@ -572,6 +604,72 @@ std::string Dataset::read_string() const {
   return std::move(values.front());
 }
 
+std::string Dataset::type_name() const {
+  enter_hdf5();
+  Id type = type_of(id());
+  const std::string bits = std::to_string(8 * H5Tget_size(type.get()));
+  switch (H5Tget_class(type.get())) {
+    case H5T_FLOAT:
+      return "float" + bits;
+    case H5T_INTEGER:
+      return (H5Tget_sign(type.get()) == H5T_SGN_NONE ? "uint" : "int") + bits;
+    case H5T_STRING:
+      return H5Tis_variable_str(type.get()) > 0 ? "string" : "other";
+    default:
+      return "other";
+  }
+}
+
+bool Dataset::checksummed() const {
+  enter_hdf5();
+  Id dcpl = create_plist_of(id());
+  for (int i = 0; i < H5Pget_nfilters(dcpl.get()); ++i) {
+    unsigned flags = 0, config = 0;
+    std::size_t n = 0;
+    if (H5Pget_filter2(dcpl.get(), static_cast<unsigned>(i), &flags, &n, nullptr, 0, nullptr,
+                       &config) == H5Z_FILTER_FLETCHER32)
+      return true;
+  }
+  return false;
+}
+
+std::uint64_t Dataset::read_through(std::size_t max_bytes) const {
+  enter_hdf5();
+  Id file_type = type_of(id());
+  if (H5Tget_class(file_type.get()) == H5T_STRING) {
+    std::uint64_t bytes = 0;
+    for (const std::string& s : read_strings()) bytes += s.size();
+    return bytes;
+  }
+  auto what = [&] { return "cannot read dataset " + describe(id()); };
+  Id mem_type = make_id(H5Tget_native_type(file_type.get(), H5T_DIR_ASCEND), H5Tclose, what);
+  const std::size_t element = H5Tget_size(mem_type.get());
+  const std::vector<hsize_t> all = dims();
+  std::vector<unsigned char> buffer(element);
+  if (all.empty()) {  // a scalar
+    check_read(H5Dread(id(), mem_type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()), id(),
+               {}, what);
+    return element;
+  }
+  if (element_count(all) == 0) return 0;
+  const std::vector<hsize_t> slab = through_slab(all, chunk_dims(id()), element, max_bytes);
+  buffer.resize(element_count(slab) * element);
+  const hsize_t cols = all.size() > 1 ? all[1] : 1, col_step = all.size() > 1 ? slab[1] : 1;
+  std::uint64_t bytes = 0;
+  for (hsize_t r = 0; r < all[0]; r += slab[0])
+    for (hsize_t c = 0; c < cols; c += col_step) {
+      std::vector<hsize_t> offset(all.size(), 0), count = slab;
+      offset[0] = r, count[0] = std::min(slab[0], all[0] - r);
+      if (all.size() > 1) offset[1] = c, count[1] = std::min(slab[1], cols - c);
+      auto [file_space, mem_space] = slab_spaces(id(), offset, count);
+      check_read(H5Dread(id(), mem_type.get(), mem_space.get(), file_space.get(), H5P_DEFAULT,
+                         buffer.data()),
+                 id(), {}, what);
+      bytes += element_count(count) * element;
+    }
+  return bytes;
+}
+
 // ---- Group --------------------------------------------------------------------------------
 
 Group Group::create_group(const std::string& name) {
@@ -605,6 +703,18 @@ bool Group::exists(const std::string& path) const {
     start = end + 1;
   }
   return true;
+}
+
+std::vector<std::string> Group::dataset_paths() const {
+  enter_hdf5();
+  std::vector<std::string> paths;
+  check_read(H5Ovisit2(id(), H5_INDEX_NAME, H5_ITER_INC, collect_dataset, &paths, H5O_INFO_BASIC),
+             id(), {}, [&] { return "cannot list the datasets of " + describe(id()); });
+  const std::string prefix = object_path(id());
+  if (prefix != "/")
+    for (std::string& p : paths) p = prefix + p;
+  std::sort(paths.begin(), paths.end());
+  return paths;
 }
 
 template <Element T>

@@ -113,6 +113,14 @@ class Dataset : public Object {
   std::vector<std::string> read_strings() const;
   std::string read_string() const;
 
+  // "float64", "int32", "uint8", "string" (variable-length), "other".
+  std::string type_name() const;
+  // Whether its chunks carry Fletcher32 checksums.
+  bool checksummed() const;
+  // Reads every element, a slab of whole chunks (about `max_bytes`) at a time, so that every
+  // chunk's checksum is checked; returns the bytes read. Throws Damaged at a mismatch.
+  std::uint64_t read_through(std::size_t max_bytes) const;
+
  private:
   friend class Group;
   explicit Dataset(Id id) : Object(std::move(id)) {}
@@ -125,6 +133,9 @@ class Group : public Object {
   Group open_group(const std::string& name) const;
   // False (never an error) when any component of the path is missing or not a group.
   bool exists(const std::string& path) const;
+  // The absolute paths of the datasets at or below this group, each once (a dataset with two
+  // names, a hard link, under the first in name order), sorted.
+  std::vector<std::string> dataset_paths() const;
 
   // An empty `chunk` means contiguous storage; chunks carry Fletcher32 checksums, checked on every
   // read (a mismatch throws Damaged). deflate > 0 adds shuffle + deflate(level) and requires
