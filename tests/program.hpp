@@ -69,6 +69,39 @@ inline ShellResult shell(const std::string& command) {
   return r;
 }
 
+// `rxstress ARGS` through the shell, its stdout and stderr together.
+inline ShellResult run_shell_rxstress(const std::string& args) {
+  return shell(std::string(RXSTRESS_BINARY) + " " + args + " 2>&1");
+}
+
+// A fresh directory for this test process, removed at exit.
+inline const std::filesystem::path& work_dir() {
+  struct Dir {
+    std::filesystem::path path;
+    Dir()
+        : path(std::filesystem::temp_directory_path() /
+               ("rxstress-tests-" + std::to_string(::getpid()))) {
+      std::filesystem::remove_all(path);
+      std::filesystem::create_directories(path);
+    }
+    ~Dir() { std::filesystem::remove_all(path); }
+  };
+  static const Dir dir;
+  return dir.path;
+}
+
+// tests/data/small.yaml (20 practices, 200 paths) run once per test process, in work_dir().
+inline const std::string& small_results() {
+  static const std::string path = [] {
+    const std::string scenario = std::string(RXSTRESS_SOURCE_DIR) + "/tests/data/small.yaml";
+    const std::string out = (work_dir() / "small.h5").string();
+    const ShellResult r = run_shell_rxstress("run " + scenario + " -o " + out + " --quiet");
+    if (r.status != 0) throw std::runtime_error("rxstress run " + scenario + ": " + r.output);
+    return out;
+  }();
+  return path;
+}
+
 inline std::string slurp(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
   std::ostringstream ss;

@@ -1,5 +1,6 @@
 // The commands of the rxstress program, as library functions returning the exit status
-// (0 success, 1 failure, 2 invalid input, 130/143 interrupted). The CLI only parses arguments.
+// (0 success, 1 failure, 2 invalid input -- a damaged results file included --, 130/143
+// interrupted). The CLI only parses arguments.
 #pragma once
 
 #include <cstdint>
@@ -48,5 +49,15 @@ struct ReplayRequest {
   std::string format = "table";  // table | csv | json
 };
 int replay_command(const ReplayRequest& request, std::ostream& out, std::ostream& err);
+
+// `rxstress verify`: reads every dataset (so every checksum is checked), checks the layout against
+// sim/io/FORMAT.md and /scenario against its digest, and recomputes a sample of paths bit for bit.
+// Exit 0 only when all hold; 2 when the file is damaged or not laid out as documented; 1 when a
+// recomputed path differs or a check could not be made.
+struct VerifyRequest {
+  std::string results;
+  int paths = 8;  // paths recomputed, spread evenly from the first to the last (0: none)
+};
+int verify_command(const VerifyRequest& request, std::ostream& out, std::ostream& err);
 
 }  // namespace rxstress

@@ -77,6 +77,16 @@ int main(int argc, char** argv) {
   replay_cmd->add_option("--format", replay.format, "table, csv or json")
       ->check(CLI::IsMember({"table", "csv", "json"}));
 
+  rxstress::VerifyRequest verify;
+  auto* verify_cmd = app.add_subcommand(
+      "verify",
+      "check a results file: every checksum, the layout (sim/io/FORMAT.md), a sample of paths "
+      "recomputed bit for bit; exit 0 only when all hold, 2 when damaged");
+  verify_cmd->add_option("results", verify.results, "results file (HDF5)")->required();
+  verify_cmd->add_option("--paths", verify.paths, "paths to recompute, spread evenly (0: none)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1'000'000));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -89,5 +99,6 @@ int main(int argc, char** argv) {
   if (*validate_cmd) return rxstress::validate_command(files, explain, std::cout, std::cerr);
   if (*summary_cmd) return rxstress::summary_command(summary, std::cout, std::cerr);
   if (*replay_cmd) return rxstress::replay_command(replay, std::cout, std::cerr);
+  if (*verify_cmd) return rxstress::verify_command(verify, std::cout, std::cerr);
   return 2;
 }
