@@ -155,8 +155,7 @@ class ScratchDir {
 // What the child does between fork and exec (async-signal-safe calls only).
 struct ChildSetup {
   rlim_t file_size_limit = RLIM_INFINITY;  // RLIMIT_FSIZE, bytes
-  bool ignore_sigxfsz = false;
-  std::string cwd;  // working directory (empty: the test's)
+  std::string cwd;                         // working directory (empty: the test's)
 };
 
 // A running rxstress program: stdout and stderr to logs/stdout.txt and logs/stderr.txt, stdin
@@ -220,7 +219,6 @@ class Child {
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
-    if (setup.ignore_sigxfsz) signal(SIGXFSZ, SIG_IGN);
     if (!setup.cwd.empty() && chdir(setup.cwd.c_str()) != 0) _exit(126);
     if (setup.file_size_limit != RLIM_INFINITY) {
       const rlimit lim{setup.file_size_limit, setup.file_size_limit};

@@ -82,31 +82,6 @@ TEST_CASE("SIGTERM stops a run: exit 143, no results file, no partial file", "[i
   check_interrupt(SIGTERM, 143);
 }
 
-TEST_CASE("a full disk (a tiny file-size limit) fails cleanly: no results, no partial file",
-          "[interrupt]") {
-  ScratchDir dir("interrupt");
-  const fs::path out = dir.out() / "out.h5";
-  ChildSetup setup;
-  setup.file_size_limit = 64 * 1024;
-  setup.ignore_sigxfsz = true;  // writes past the limit fail with EFBIG instead of killing
-  Child child({"run", dir.scenario(), "--paths", "2000", "-o", out.string(), "--quiet"}, dir.logs(),
-              setup);
-  REQUIRE(child.wait_until(Clock::now() + std::chrono::seconds(600)));
-  INFO(child.describe() << "\nstderr:\n" << child.err());
-  CHECK(child.exited());
-  CHECK(child.exit_status() != 0);
-  CHECK(child.exit_status() == 1);
-  CHECK_THAT(child.err(), Contains("rxstress: ") && Contains("out.h5"));
-  CHECK_THAT(child.err(), !Contains("terminate called"));
-  // One line, with the system's reason (HDF5's own description spans two lines).
-  const std::string err = child.err();
-  CHECK_THAT(err, Contains("File too large"));
-  CHECK(std::count(err.begin(), err.end(), '\n') == 1);
-  CHECK_THAT(err, EndsWith("\n"));
-  INFO("left in the output directory: " << joined(entries(dir.out())));
-  CHECK(entries(dir.out()).empty());
-}
-
 TEST_CASE("an existing results file is left alone without --force: exit 2, unchanged",
           "[interrupt]") {
   ScratchDir dir("interrupt");
@@ -134,5 +109,5 @@ TEST_CASE("the interrupt tests' own scenario runs and leaves just the results fi
   CHECK(child.exited());
   CHECK(child.exit_status() == 0);
   CHECK(entries(dir.out()) == std::vector<std::string>{"out.h5"});
-  CHECK(fs::file_size(out) > 64 * 1024);  // so that the file-size limit above bites
+  CHECK(fs::file_size(out) > 64 * 1024);  // so that test_disk_full.cpp's 64 KB limit bites
 }
