@@ -49,7 +49,7 @@ inline LevelSample sample_level(const Model& model, std::size_t level, int block
   Block b;
   for (std::int64_t first = 0; first < model.scenario().paths; first += block) {
     const int n = static_cast<int>(std::min<std::int64_t>(block, model.scenario().paths - first));
-    simulate_block(model, first, n, b);
+    simulate_block(model, first, n, b, BlockDetail::all);
     const auto& lv = b.levels[level];  // year 0 is the first n * H (* D) values
     s.by_driver.insert(s.by_driver.end(), lv.by_driver.begin(),
                        lv.by_driver.begin() + n * s.holders * s.drivers);

@@ -100,6 +100,46 @@ TEST_CASE("attribution recovers the variance shares of independent drivers", "[r
   CHECK(es[0] + es[1] == Approx(1.0).margin(1e-9));
 }
 
+TEST_CASE("attribution of every level equals Cov(x_d, V) / Var V computed from the file's paths",
+          "[reports]") {
+  // Practice, neighbourhood, provider and ICB levels: the engine sums the practice level straight
+  // from the drivers' arrays and the others from holder totals; both must give the sample
+  // covariance of each driver's contribution with the gross variance.
+  const int K = 300;
+  const auto sc = scenario(identical_practices(12, 6000, 3),
+                           kSystemicBaseline + kLocalHcp +
+                               "  - type: concessions\n    uplift: {calm: 0.045, crisis: 0.17}\n"
+                               "    enter_crisis: 0.03\n    exit_crisis: 0.08\n"
+                               "    noise: {sd: 0.4, autocorrelation: 0.88}\n    dispersion: 4\n",
+                           K,
+                           "delegation:\n  - {name: p, holder: practice}\n"
+                           "  - {name: n, holder: neighbourhood}\n  - {name: r, holder: provider}\n"
+                           "  - {name: i, holder: icb}\n");
+  TempRun run(sc, "attribution-levels");
+  const auto f = h5::File::open_read(run.file.string());
+  for (const std::string m : {"p", "n", "r", "i"}) {
+    const auto dims = f.open_dataset("models/" + m + "/gross_by_driver").dims();  // [1, K, H, D]
+    const std::size_t H = dims[2], D = dims[3];
+    const auto by = f.open_dataset("models/" + m + "/gross_by_driver").read_all<double>();
+    const auto gross = f.open_dataset("models/" + m + "/gross").read_all<double>();
+    const auto share = f.open_dataset("models/" + m + "/stats/attribution").read_all<double>();
+    for (std::size_t h = 0; h < H; ++h) {
+      std::vector<double> v;
+      for (int k = 0; k < K; ++k) v.push_back(gross[k * H + h]);
+      const auto mv = moments(v);
+      for (std::size_t d = 0; d < D; ++d) {
+        std::vector<double> x;
+        for (int k = 0; k < K; ++k) x.push_back(by[(k * H + h) * D + d]);
+        const auto mx = moments(x);
+        double cov = 0;
+        for (int k = 0; k < K; ++k) cov += (x[k] - mx.mean) * (v[k] - mv.mean);
+        INFO("model " << m << " holder " << h << " driver " << d);
+        CHECK(share[h * D + d] == Approx(cov / (K - 1) / mv.var).margin(1e-9));
+      }
+    }
+  }
+}
+
 TEST_CASE("summary --model prints each holder's statistics as computed from the outcomes",
           "[reports]") {
   const auto sc = scenario(identical_practices(6, 7000, 3), kSystemicBaseline + kLocalHcp, 801,

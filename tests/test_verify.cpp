@@ -251,3 +251,15 @@ TEST_CASE("verify's layout is FORMAT.md's: every table row, type and shape", "[v
         std::set<std::string>(rxstress::documented_root_attributes().begin(),
                               rxstress::documented_root_attributes().end()));
 }
+
+TEST_CASE("verify: a file of an older random stream scheme is intact but cannot be recomputed",
+          "[verify]") {
+  const std::string file = copy_of_results("scheme1.h5");
+  REQUIRE(h5py(file, "del f.attrs['stream_version']").status == 0);  // as rxstress 0.1 wrote
+  const ShellResult v = cli("verify " + file);
+  INFO(v.output);
+  CHECK(v.status == 1);
+  CHECK_THAT(v.output, Contains("every checksum holds") && Contains("all as documented"));
+  CHECK_THAT(v.output, Contains("paths not recomputed") && Contains("stream scheme 1"));
+  CHECK(cli("verify " + file + " --paths 0").status == 0);
+}

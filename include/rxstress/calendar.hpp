@@ -23,7 +23,14 @@ class Calendar {
   int month_of_fy(int t) const;                           // 0 = April .. 11 = March
   int year_of(int t) const { return year_of_month_[t]; }  // settlement year index of month t
   int first_month(int y) const { return year_first_month_[y]; }
-  int months_in_year(int y) const;
+  int months_in_year(int y) const {
+    const int end = y + 1 < years() ? year_first_month_[y + 1] : months_;
+    return end - year_first_month_[y];
+  }
+  // Whether month t is the last month of its settlement year (or of the horizon).
+  bool ends_year(int t) const {
+    return t + 1 == months_ || year_of_month_[t + 1] != year_of_month_[t];
+  }
   std::string year_label(int y) const;  // "2026/27"
 
  private:

@@ -13,10 +13,20 @@
 namespace rxstress {
 
 struct Block {
+  // Sums over the block's paths for the attribution of each holder's gross variance V among the
+  // drivers (Euler shares Cov(x_d, V) / Var V), centred on the exact expectations (HolderMap) so
+  // that they keep their digits. Computed in the parallel stage; merged in block order.
+  struct AttributionSums {
+    std::vector<double> v, vv;  // [y][holder]: sum of (V - E V) and of its square
+    std::vector<double> x, xv;  // [y][holder][driver]: sum of (x_d - E x_d), and times (V - E V)
+  };
   struct Level {
-    std::vector<double> gross;      // [y][path][holder]: spend - budget, GBP
-    std::vector<double> by_driver;  // [y][path][holder][driver]: driver spend, GBP
-    std::vector<double> monthly;    // [trajectory path][t][holder]: spend, GBP (small levels only)
+    std::vector<double> gross;  // [y][path][holder]: spend - budget, GBP
+    // [y][path][holder][driver]: driver spend, GBP; kept for levels of at most
+    // kMaxAttributedHolders holders, or for all with BlockDetail::all (empty otherwise).
+    std::vector<double> by_driver;
+    std::vector<double> monthly;  // [trajectory path][t][holder]: spend, GBP (small levels only)
+    AttributionSums attribution;
   };
   struct Outcome {
     std::vector<double> retained;        // [y][path][holder]; empty when the model has no terms
@@ -37,8 +47,13 @@ struct Block {
   }
 };
 
+// Which levels keep each driver's spend per path (Block::Level::by_driver): those small enough to
+// be written to the file, or every level (tests, replay's breakdown).
+enum class BlockDetail { written, all };
+
 // Simulates paths [first, first + count) into `out` (resized as needed).
-void simulate_block(const Model& model, std::int64_t first, int count, Block& out);
+void simulate_block(const Model& model, std::int64_t first, int count, Block& out,
+                    BlockDetail detail = BlockDetail::written);
 
 class BlockConsumer {
  public:

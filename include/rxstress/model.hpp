@@ -10,13 +10,27 @@
 
 namespace rxstress {
 
+// Levels with at most this many holders keep each driver's contribution of every path (written to
+// the file as gross_by_driver; ES_95 attribution and replay's breakdown read it).
+inline constexpr std::size_t kMaxAttributedHolders = 1000;
+
 // The holders of one level and which holder each practice belongs to.
 struct HolderMap {
-  HolderLevel level;
+  HolderLevel level = HolderLevel::icb;
   std::vector<std::string> ids;            // in order of first appearance in the practice table
   std::vector<std::uint32_t> of_practice;  // holder index of each practice
   std::vector<double> list_size;           // patients of each holder
   std::vector<double> budget;              // [year * H + holder], GBP
+  // Exact expected spend of each driver: [(year * D + d) * H + holder], GBP; and of the gross
+  // variance, [year * H + holder]: the centres of the attribution sums.
+  std::vector<double> expected_spend, expected_gross;
+  // How the engine sums the level on each path: from the practices (source == kFromPractices), or
+  // from the holders of a finer level that nests in it (holder `of_source[g]` gets holder g of
+  // level `source`), which costs a pass over that level's holders instead of every practice.
+  static constexpr std::size_t kFromPractices = ~std::size_t{0};
+  std::size_t source = kFromPractices;
+  std::vector<std::uint32_t> of_source;
+  bool is_practice_level() const { return level == HolderLevel::practice; }
   std::size_t size() const { return ids.size(); }
 };
 
@@ -29,6 +43,8 @@ class Model {
   const Scenario& scenario() const { return sc_; }
   const Calendar& calendar() const { return cal_; }
   std::size_t practices() const { return sc_.population.size(); }
+  // Doubles per row of the engine's per-practice arrays: the practices padded to whole vectors.
+  std::size_t stride() const { return padded_size(practices()); }
   std::size_t drivers() const { return sc_.drivers.size(); }
   int years() const { return cal_.years(); }
   int months() const { return cal_.months(); }
@@ -36,8 +52,14 @@ class Model {
   // Levels used by at least one delegation model, and which one each model uses.
   const std::vector<HolderMap>& levels() const { return levels_; }
   std::size_t level_of_model(std::size_t m) const { return level_of_model_[m]; }
+  // The levels in the order the engine sums them: finest first, so a level can be summed from a
+  // finer one already done.
+  const std::vector<std::size_t>& aggregation_order() const { return aggregation_order_; }
   // Levels whose monthly spend is kept for trajectory paths (<= 1000 holders).
   bool keeps_trajectories(std::size_t level) const { return levels_[level].size() <= 1000; }
+  bool keeps_driver_detail(std::size_t level) const {
+    return levels_[level].size() <= kMaxAttributedHolders;
+  }
   std::int64_t trajectory_paths() const;
 
   // Exact expected spend per driver, practice and month: [d][practice * months + t].
@@ -56,24 +78,32 @@ class Model {
   std::size_t national_driver(std::size_t i) const { return national_driver_[i]; }
   std::size_t national_width() const { return national_width_; }  // doubles per path
   std::size_t national_offset(std::size_t driver) const { return national_offset_[driver]; }
-  bool needs_patients() const;  // some model has a carve-out
+  // The distinct carve-out thresholds of the models (GBP per patient per year), and which one
+  // model m uses (meaningful only when it has a carve-out).
+  const std::vector<double>& carve_thresholds() const { return carve_thresholds_; }
+  std::size_t carve_index(std::size_t m) const { return carve_index_[m]; }
   // Drivers whose practice-level annual spend is written (outputs.driver_detail).
   const std::vector<std::size_t>& detail_drivers() const { return detail_drivers_; }
 
  private:
   void build_levels();
   void build_budgets();
+  void build_carve_thresholds();
+  void build_level_expectations();
+  void build_aggregation();
 
   const Scenario& sc_;
   Calendar cal_;
   std::vector<HolderMap> levels_;
-  std::vector<std::size_t> level_of_model_;
+  std::vector<std::size_t> level_of_model_, aggregation_order_;
   std::vector<std::vector<double>> expected_;
   std::vector<double> practice_budget_, monthly_budget_;
   std::vector<NationalSeries> national_;
   std::vector<std::size_t> national_offset_, national_driver_;
   std::size_t national_width_ = 0;
   std::vector<std::size_t> detail_drivers_;
+  std::vector<double> carve_thresholds_;
+  std::vector<std::size_t> carve_index_;
 };
 
 }  // namespace rxstress

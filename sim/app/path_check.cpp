@@ -7,6 +7,9 @@
 #include <filesystem>
 #include <set>
 
+#include "rxstress/error.hpp"
+#include "rxstress/random.hpp"
+
 namespace rxstress {
 namespace {
 
@@ -46,6 +49,18 @@ void compare(const h5::Group& g, const std::string& path, std::int64_t k, const 
 }
 
 }  // namespace
+
+void require_stream_version(const h5::File& f, const std::string& results) {
+  const std::int64_t version = f.has_attr("stream_version") ? f.attr_int("stream_version") : 1;
+  if (version != kStreamVersion)
+    throw InputError({results, 0, 0}, "stream_version",
+                     fmt::format("the file was drawn with random stream scheme {} (rxstress "
+                                 "before 0.2), which this rxstress no longer has",
+                                 version),
+                     fmt::format("a file of stream scheme {}: run its scenario again with this "
+                                 "rxstress to replay it",
+                                 kStreamVersion));
+}
 
 Scenario scenario_of(const h5::File& f, const std::string& results) {
   return load_scenario_text(f.open_dataset("scenario").read_string(), scenario_file_of(f, results));

@@ -23,6 +23,11 @@ struct PathCheck {
   std::vector<PathMismatch> first;  // the first few
 };
 
+// Throws InputError unless the file's paths were drawn with this rxstress's random stream scheme
+// (the `stream_version` attribute; files without it are scheme 1): only then can they be
+// recomputed, and a file of another scheme is refused rather than reported as mismatches.
+void require_stream_version(const h5::File& file, const std::string& results);
+
 // The scenario the file was written from (its /scenario text), with a relative population CSV
 // resolved from where the scenario file was when the run read it.
 Scenario scenario_of(const h5::File& file, const std::string& results);

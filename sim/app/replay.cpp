@@ -93,6 +93,7 @@ Table breakdown_table(const Model& model, const Block& block, const Target& t, s
 
 int replay(const ReplayRequest& r, std::ostream& out, std::ostream& err) {
   const h5::File f = open_results(r.results);
+  require_stream_version(f, r.results);
   const std::int64_t K = f.attr_int("paths");
   if (r.path < 0 || r.path >= K)
     throw bad_input(r, "--path", fmt::format("path {} is out of range", r.path),
@@ -102,7 +103,7 @@ int replay(const ReplayRequest& r, std::ostream& out, std::ostream& err) {
   const auto models = selected_models(sc, r);
   const Target target = find_target(model, models, r);
   Block block;
-  simulate_block(model, r.path, 1, block);
+  simulate_block(model, r.path, 1, block, BlockDetail::all);
   const PathCheck check = check_path(f, model, block, models, r.path);
   // Keep stdout parseable as csv/json: the verdict then goes to stderr.
   report_check(check, r.path, r.format == "table" ? out : err, err);

@@ -94,6 +94,7 @@ std::vector<std::int64_t> sample_paths(std::int64_t K, int n) {
 void check_paths(const h5::File& f, const VerifyRequest& r, std::ostream& out, Findings& found) {
   const auto paths = sample_paths(f.attr_int("paths"), r.paths);
   if (paths.empty()) return;
+  require_stream_version(f, r.results);
   const Scenario scenario = scenario_of(f, r.results);
   const Model model(scenario);
   std::vector<std::size_t> models(model.scenario().delegation.size());

@@ -18,11 +18,6 @@ int Calendar::calendar_month(int t) const { return (start_.month - 1 + t) % 12 +
 
 int Calendar::month_of_fy(int t) const { return (calendar_month(t) + 8) % 12; }
 
-int Calendar::months_in_year(int y) const {
-  const int end = y + 1 < years() ? year_first_month_[y + 1] : months_;
-  return end - year_first_month_[y];
-}
-
 std::string Calendar::year_label(int y) const {
   const int t = year_first_month_[y];
   const int abs_month = start_.year * 12 + (start_.month - 1) + t;

@@ -7,7 +7,8 @@ namespace rxstress {
 namespace {
 
 HolderMap make_level(HolderLevel level, const Population& pop, const std::string& icb_name) {
-  HolderMap map{level, {}, {}, {}, {}};
+  HolderMap map;
+  map.level = level;
   std::unordered_map<std::string, std::uint32_t> index;
   for (std::size_t i = 0; i < pop.size(); ++i) {
     const std::string& id = level == HolderLevel::icb             ? icb_name
@@ -55,6 +56,83 @@ Model::Model(const Scenario& scenario)
       if (sc_.drivers[d]->name() == name) detail_drivers_.push_back(d);
   build_levels();
   build_budgets();
+  build_carve_thresholds();
+  build_level_expectations();
+  build_aggregation();
+}
+
+namespace {
+
+// The holder of `coarse` that each holder of `fine` lies in, when every practice of a fine holder
+// is in the same coarse holder (the levels nest); empty otherwise.
+std::vector<std::uint32_t> nesting(const HolderMap& fine, const HolderMap& coarse) {
+  constexpr std::uint32_t kUnset = ~std::uint32_t{0};
+  std::vector<std::uint32_t> parent(fine.size(), kUnset);
+  for (std::size_t i = 0; i < fine.of_practice.size(); ++i) {
+    std::uint32_t& p = parent[fine.of_practice[i]];
+    if (p != kUnset && p != coarse.of_practice[i]) return {};
+    p = coarse.of_practice[i];
+  }
+  return parent;
+}
+
+}  // namespace
+
+void Model::build_aggregation() {
+  for (std::size_t l = 0; l < levels_.size(); ++l) aggregation_order_.push_back(l);
+  std::stable_sort(
+      aggregation_order_.begin(), aggregation_order_.end(),
+      [&](std::size_t a, std::size_t b) { return levels_[a].size() > levels_[b].size(); });
+  for (std::size_t k = 0; k < aggregation_order_.size(); ++k) {
+    HolderMap& level = levels_[aggregation_order_[k]];
+    if (level.is_practice_level()) continue;
+    // The smallest finer level that nests in this one, if it is smaller than the practices.
+    std::size_t best = HolderMap::kFromPractices, best_size = practices();
+    for (std::size_t f = 0; f < k; ++f) {
+      const HolderMap& fine = levels_[aggregation_order_[f]];
+      if (fine.size() >= best_size) continue;
+      std::vector<std::uint32_t> parent = nesting(fine, level);
+      if (parent.empty()) continue;
+      best = aggregation_order_[f], best_size = fine.size();
+      level.of_source = std::move(parent);
+    }
+    level.source = best;
+  }
+}
+
+void Model::build_level_expectations() {
+  const std::size_t P = practices(), T = months(), Y = years(), D = drivers();
+  for (auto& level : levels_) {
+    const std::size_t H = level.size();
+    level.expected_spend.assign(Y * H * D, 0.0);
+    level.expected_gross.assign(Y * H, 0.0);
+    for (std::size_t d = 0; d < D; ++d)
+      for (std::size_t i = 0; i < P; ++i)
+        for (std::size_t t = 0; t < T; ++t) {
+          const std::size_t y = cal_.year_of(static_cast<int>(t));
+          level.expected_spend[(y * D + d) * H + level.of_practice[i]] += expected_[d][i * T + t];
+        }
+    for (std::size_t y = 0; y < Y; ++y)
+      for (std::size_t h = 0; h < H; ++h) {
+        double& e = level.expected_gross[y * H + h];
+        e = -level.budget[y * H + h];
+        for (std::size_t d = 0; d < D; ++d) e += level.expected_spend[(y * D + d) * H + h];
+      }
+  }
+}
+
+void Model::build_carve_thresholds() {
+  for (const auto& m : sc_.delegation) {
+    std::size_t k = 0;
+    if (m.terms.carve_out) {
+      const double t = m.terms.carve_out->threshold;
+      k = static_cast<std::size_t>(
+          std::find(carve_thresholds_.begin(), carve_thresholds_.end(), t) -
+          carve_thresholds_.begin());
+      if (k == carve_thresholds_.size()) carve_thresholds_.push_back(t);
+    }
+    carve_index_.push_back(k);
+  }
 }
 
 void Model::build_levels() {
@@ -102,11 +180,6 @@ void Model::build_budgets() {
 
 std::int64_t Model::trajectory_paths() const {
   return std::min<std::int64_t>(sc_.outputs.trajectories, sc_.paths);
-}
-
-bool Model::needs_patients() const {
-  return std::any_of(sc_.delegation.begin(), sc_.delegation.end(),
-                     [](const DelegationModel& m) { return m.terms.carve_out.has_value(); });
 }
 
 }  // namespace rxstress

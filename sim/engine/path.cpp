@@ -1,92 +1,43 @@
-// One path: every driver's contribution, then the holders' gross variance and retained outcomes.
+// One path: every driver's contribution (flat per-driver arrays, structure of arrays), then the
+// holders' gross variance and retained outcomes.
 #include <algorithm>
 
-#include "rxstress/engine.hpp"
+#include "engine/path_work.hpp"
+#include "rxstress/simd.hpp"
 #include "rxstress/terms.hpp"
 
 namespace rxstress {
 namespace {
 
-struct PracticeRows {
-  std::vector<double> by_driver;  // [practice * drivers + d] of one year
-  std::vector<double> gross;      // [practice]: spend - budget
-};
-
-struct PathWork {
-  std::vector<double> annual;   // [driver][practice * years + y]
-  std::vector<double> monthly;  // [practice * months + t], trajectory paths only
-  std::vector<PatientCost> patients;
-  std::vector<double> holder_gross, carve, retained;  // one year of one model
-  PracticeRows rows;
-};
-
 void simulate_drivers(const Model& model, std::int64_t path, bool keep_months,
                       std::span<double> national, PathWork& w) {
-  const std::size_t P = model.practices(), Y = model.years(), T = model.months();
-  w.annual.assign(model.drivers() * P * Y, 0.0);
-  if (keep_months) w.monthly.assign(P * T, 0.0);
-  w.patients.clear();
+  const std::size_t S = model.stride(), Y = model.years(), T = model.months();
+  const std::size_t K = model.carve_thresholds().size();
+  w.annual.resize(model.drivers() * Y * S);  // each driver writes all of its own array
+  w.monthly.assign(keep_months ? T * S : 0, 0.0);
+  w.carve.assign(K * Y * S, 0.0);
   const Scenario& sc = model.scenario();
   PathContext ctx{sc.seed, static_cast<std::uint64_t>(path), sc.population, model.calendar()};
   for (std::size_t d = 0; d < model.drivers(); ++d) {
     DriverOutput out;
-    out.annual = std::span<double>(w.annual).subspan(d * P * Y, P * Y);
-    if (keep_months) out.monthly = w.monthly;
+    out.stride = S;
+    out.annual = std::span<double>(w.annual).subspan(d * Y * S, Y * S);
+    out.monthly = w.monthly;
     out.national = national.subspan(model.national_offset(d));
-    out.patients = model.needs_patients() ? &w.patients : nullptr;
+    out.carve_thresholds = model.carve_thresholds();
+    out.carve = w.carve;
     sc.drivers[d]->simulate(ctx, out);
   }
 }
 
-// Each practice's spend by driver as rows [practice][driver], and its gross variance, for year
-// y: read once from the driver-major buffer, so that every level then adds whole rows.
-void practice_rows(const Model& model, const PathWork& w, std::size_t y, PracticeRows& rows) {
-  const std::size_t P = model.practices(), Y = model.years(), D = model.drivers();
-  rows.by_driver.resize(P * D);
-  rows.gross.resize(P);
-  for (std::size_t i = 0; i < P; ++i) {
-    double spend = 0.0;
-    for (std::size_t d = 0; d < D; ++d) {
-      const double x = w.annual[d * P * Y + i * Y + y];
-      rows.by_driver[i * D + d] = x;
-      spend += x;
-    }
-    rows.gross[i] = spend - model.practice_budget()[i * Y + y];
-  }
-}
-
-// Sums practices into the holders of each level, for slot j of the block.
-void aggregate_levels(const Model& model, PathWork& w, int j, int b, Block& block) {
-  const std::size_t P = model.practices(), Y = model.years(), D = model.drivers();
-  for (std::size_t y = 0; y < Y; ++y) {
-    practice_rows(model, w, y, w.rows);
-    for (std::size_t l = 0; l < model.levels().size(); ++l) {
-      const HolderMap& map = model.levels()[l];
-      const std::size_t H = map.size();
-      Block::Level& out = block.levels[l];
-      double* gross = out.gross.data() + (y * b + j) * H;
-      double* by_driver = out.by_driver.data() + (y * b + j) * H * D;
-      std::fill(gross, gross + H, 0.0);
-      std::fill(by_driver, by_driver + H * D, 0.0);
-      for (std::size_t i = 0; i < P; ++i) {
-        const std::size_t h = map.of_practice[i];
-        const double* row = w.rows.by_driver.data() + i * D;
-        double* into = by_driver + h * D;
-        for (std::size_t d = 0; d < D; ++d) into[d] += row[d];
-        gross[h] += w.rows.gross[i];
-      }
-    }
-  }
-  for (std::size_t l = 0; l < model.levels().size(); ++l) {
-    if (j >= block.trajectory_count || !model.keeps_trajectories(l)) continue;
-    const HolderMap& map = model.levels()[l];
-    const std::size_t H = map.size(), T = model.months();
-    double* monthly = block.levels[l].monthly.data() + j * T * H;
-    std::fill(monthly, monthly + T * H, 0.0);
-    for (std::size_t i = 0; i < P; ++i)
-      for (std::size_t t = 0; t < T; ++t)
-        monthly[t * H + map.of_practice[i]] += w.monthly[i * T + t];
-  }
+// The carve-out of model m's holders in year y: their practices' patients above its threshold.
+void holder_carve(const Model& model, const PathWork& w, std::size_t m, std::size_t y,
+                  std::vector<double>& carve) {
+  const std::size_t l = model.level_of_model(m), S = model.stride(), Y = model.years();
+  const HolderMap& map = model.levels()[l];
+  carve.assign(map.size(), 0.0);
+  const double* above = w.carve.data() + (model.carve_index(m) * Y + y) * S;
+  for (std::size_t i = 0; i < model.practices(); ++i) carve[map.of_practice[i]] += above[i];
 }
 
 // Retained outcomes, ICB residual and breach counts of every model, for slot j.
@@ -106,13 +57,12 @@ void settle_models(const Model& model, PathWork& w, int j, int b, Block& block) 
       const double* kept = gross;
       double residual = 0.0;
       if (terms.any()) {
-        w.carve.assign(H, 0.0);
         if (terms.carve_out)
-          for (const PatientCost& p : w.patients)
-            if (p.year == y)
-              w.carve[map.of_practice[p.practice]] += carved(p.cost, terms.carve_out->threshold);
+          holder_carve(model, w, m, y, w.holder_carve);
+        else
+          w.holder_carve.assign(H, 0.0);
         double* retained = out.retained.data() + (y * b + j) * H;
-        settle_terms({gross, H}, w.carve, {budget, H}, terms, {retained, H});
+        settle_terms({gross, H}, w.holder_carve, {budget, H}, terms, {retained, H});
         for (std::size_t h = 0; h < H; ++h) residual += gross[h] - retained[h];
         kept = retained;
       }
@@ -126,7 +76,8 @@ void settle_models(const Model& model, PathWork& w, int j, int b, Block& block) 
   }
 }
 
-void size_block(const Model& model, std::int64_t first, int count, Block& block) {
+void size_block(const Model& model, std::int64_t first, int count, BlockDetail detail,
+                Block& block) {
   const std::size_t Y = model.years(), D = model.drivers(), T = model.months();
   const Scenario& sc = model.scenario();
   block.first = first;
@@ -137,7 +88,13 @@ void size_block(const Model& model, std::int64_t first, int count, Block& block)
   for (std::size_t l = 0; l < model.levels().size(); ++l) {
     const std::size_t H = model.levels()[l].size();
     block.levels[l].gross.resize(Y * count * H);
-    block.levels[l].by_driver.resize(Y * count * H * D);
+    const bool keep = detail == BlockDetail::all || model.keeps_driver_detail(l);
+    block.levels[l].by_driver.resize(keep ? Y * count * H * D : 0);
+    Block::AttributionSums& sums = block.levels[l].attribution;
+    sums.v.assign(Y * H, 0.0);
+    sums.vv.assign(Y * H, 0.0);
+    sums.x.assign(Y * D * H, 0.0);
+    sums.xv.assign(Y * D * H, 0.0);
     block.levels[l].monthly.resize(model.keeps_trajectories(l) ? block.trajectory_count * T * H
                                                                : 0);
   }
@@ -155,18 +112,20 @@ void size_block(const Model& model, std::int64_t first, int count, Block& block)
 
 // Copies the practice-level annual spend of the detail drivers, for slot j.
 void keep_detail(const Model& model, const PathWork& w, int j, int b, Block& block) {
-  const std::size_t P = model.practices(), Y = model.years();
+  const std::size_t S = model.stride(), P = model.practices(), Y = model.years();
   for (std::size_t q = 0; q < model.detail_drivers().size(); ++q) {
-    const double* annual = w.annual.data() + model.detail_drivers()[q] * P * Y;
+    const double* annual = w.annual.data() + model.detail_drivers()[q] * Y * S;
     for (std::size_t y = 0; y < Y; ++y)
-      for (std::size_t i = 0; i < P; ++i) block.detail[q][(y * b + j) * P + i] = annual[i * Y + y];
+      std::copy_n(annual + y * S, P, block.detail[q].data() + (y * b + j) * P);
   }
 }
 
 }  // namespace
 
-void simulate_block(const Model& model, std::int64_t first, int count, Block& block) {
-  size_block(model, first, count, block);
+void simulate_block(const Model& model, std::int64_t first, int count, Block& block,
+                    BlockDetail detail) {
+  require_simd();
+  size_block(model, first, count, detail, block);
   thread_local PathWork work;
   for (int j = 0; j < count; ++j) {
     std::span<double> national(block.national.data() + j * model.national_width(),

@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <string_view>
 
 namespace rxstress {
 namespace {
@@ -61,6 +62,9 @@ std::vector<DatasetSpec> build_specs() {
   add(s, "/trajectories/{level}", {"spend"}, "float64", {{"S", "T", "H"}}, true);
   return s;
 }
+
+// Files of random stream scheme 1 (rxstress 0.1) have no stream_version; still format version 1.
+constexpr std::string_view kOptionalRootAttribute = "stream_version";
 
 constexpr const char* kPlaceholders[] = {"{model}", "{level}", "{series}", "{driver}"};
 
@@ -165,18 +169,19 @@ const std::vector<DatasetSpec>& documented_datasets() {
 
 const std::vector<std::string>& documented_root_attributes() {
   static const std::vector<std::string> names = {
-      "format",          "format_version", "rxstress_version",
-      "created",         "seed",           "paths",
-      "horizon_months",  "start",          "scenario_name",
-      "scenario_sha256", "command_line",   "currency",
-      "settlement_years"};
+      "format",         "format_version",  "rxstress_version",
+      "stream_version", "created",         "seed",
+      "paths",          "horizon_months",  "start",
+      "scenario_name",  "scenario_sha256", "command_line",
+      "currency",       "settlement_years"};
   return names;
 }
 
 LayoutCheck check_layout(const h5::File& f) {
   LayoutCheck out;
   for (const auto& name : documented_root_attributes())
-    if (!f.has_attr(name)) out.problems.push_back("/: no attribute '" + name + "'");
+    if (!f.has_attr(name) && name != kOptionalRootAttribute)
+      out.problems.push_back("/: no attribute '" + name + "'");
   const std::vector<std::string> paths = f.dataset_paths();
   const auto models = f.open_group("models").attr_strings("order");
   std::set<std::string> documented;

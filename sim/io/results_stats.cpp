@@ -191,16 +191,20 @@ void ResultsWriter::write_statistics() {
     h5::Group rg = st.create_group("icb_residual");
     write_summaries(rg, summarise_dataset(residual_[m], total, thresholds).holders, Y, 1,
                     thresholds);
-    // Attribution of gross variance: Cov(x_d, V) / Var(V) per holder and year.
+    // Attribution of gross variance: Cov(x_d, V) / Var(V) per holder and year, from the sums of
+    // deviations from the exact expectations (the centres cancel out of both).
+    const Block::AttributionSums& a = attribution_[l];
     std::vector<double> share(Y * H * D, std::numeric_limits<double>::quiet_NaN());
-    for (hsize_t j = 0; j < Y * H; ++j) {
-      const stats::Moments& v = gross_moments_[l][j];
-      if (K < 2 || !(v.variance() > 0.0)) continue;
-      for (hsize_t d = 0; d < D; ++d) {
-        const double cov = (sum_xv_[l][j * D + d] - sum_x_[l][j * D + d] * v.sum() / K) / (K - 1);
-        share[j * D + d] = cov / v.variance();
+    for (hsize_t y = 0; y < Y; ++y)
+      for (hsize_t h = 0; h < H; ++h) {
+        const hsize_t j = y * H + h;
+        const double var = (a.vv[j] - a.v[j] * a.v[j] / K) / (K - 1);
+        if (K < 2 || !(var > 0.0)) continue;
+        for (hsize_t d = 0; d < D; ++d) {
+          const hsize_t k = (y * D + d) * H + h;
+          share[j * D + d] = (a.xv[k] - a.x[k] * a.v[j] / K) / (K - 1) / var;
+        }
       }
-    }
     st.write<double>("attribution", share, {Y, H, D});
     st.open_dataset("attribution").set_attr("drivers", std::span<const std::string>(driver_names));
     // Breach counts: mean and 95th percentile over paths of holders above each threshold.

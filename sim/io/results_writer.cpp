@@ -40,6 +40,7 @@ void ResultsWriter::write_header() {
   const Scenario& sc = model_.scenario();
   file_.set_attr("format", std::string_view("rxstress.results"));
   file_.set_attr("format_version", std::int64_t{1});
+  file_.set_attr("stream_version", kStreamVersion);
   file_.set_attr("rxstress_version", std::string_view(RXSTRESS_VERSION));
   file_.set_attr("created", std::string_view(info_.created));
   file_.set_attr("seed", static_cast<std::int64_t>(sc.seed));
@@ -133,7 +134,7 @@ void ResultsWriter::create_models() {
       gross_[l] = g.create_dataset<double>("gross", {Y, K, H}, path_chunk(Y, B, K, H), deflate);
       gross_[l]->set_attr("unit", std::string_view("GBP"));
       level_home[l] = "/models/" + dm.name;
-      if (H <= kMaxAttributedHolders) {
+      if (model_.keeps_driver_detail(l)) {
         const hsize_t D = model_.drivers();
         by_driver_[l] =
             g.create_dataset<double>("gross_by_driver", {Y, K, H, D},
@@ -159,26 +160,16 @@ void ResultsWriter::create_models() {
         g.create_dataset<std::int32_t>("breaches", {Y, K, X}, {1, std::min(B, K), X}, deflate));
     breaches_.back().set_attr("thresholds", std::span<const double>(sc.outputs.thresholds));
   }
-  // Driver spend is centred on its exact expectation before summing x_d * V, so that the sums
-  // stay small and the covariance does not lose digits to cancellation.
-  const std::size_t P = model_.practices(), T = model_.months(), D = model_.drivers();
   std::vector<std::string> order;
   for (const auto& dm : sc.delegation) order.push_back(dm.name);
   file_.open_group("models").set_attr("order", std::span<const std::string>(order));
   for (const auto& level : model_.levels()) {
-    const std::size_t n = level.size() * Y * D;
-    sum_x_.emplace_back(n, 0.0);
-    sum_xv_.emplace_back(n, 0.0);
-    gross_moments_.emplace_back(level.size() * Y);
-    std::vector<double> centre(n, 0.0);
-    for (std::size_t d = 0; d < D; ++d)
-      for (std::size_t i = 0; i < P; ++i)
-        for (std::size_t t = 0; t < T; ++t) {
-          const std::size_t y = model_.calendar().year_of(static_cast<int>(t));
-          centre[(y * level.size() + level.of_practice[i]) * D + d] +=
-              model_.expected()[d][i * T + t];
-        }
-    centre_x_.push_back(std::move(centre));
+    Block::AttributionSums sums;
+    sums.v.assign(level.budget.size(), 0.0);
+    sums.vv.assign(level.budget.size(), 0.0);
+    sums.x.assign(level.expected_spend.size(), 0.0);
+    sums.xv.assign(level.expected_spend.size(), 0.0);
+    attribution_.push_back(std::move(sums));
   }
   allocate_budgets();
 }
@@ -255,7 +246,7 @@ void ResultsWriter::consume(const Block& block) {
                                     std::span(cnt, width > 1 ? 2 : 1), column.data());
     offset += width;
   }
-  accumulate_attribution(block);
+  merge_attribution(block);
   write_by_driver(block);
   for (std::size_t q = 0; q < detail_.size(); ++q) {
     const hsize_t P = model_.practices();
@@ -290,14 +281,19 @@ void ResultsWriter::allocate_budgets() {
     const HolderMap& map = model_.levels()[l];
     const std::size_t H = map.size();
     std::vector<double> share(Y * H * D, 0.0);
-    for (std::size_t j = 0; j < Y * H; ++j) {
-      double weight = 0.0;
-      for (std::size_t d = 0; d < D; ++d) weight += funded[d] * centre_x_[l][j * D + d];
-      const double budget = map.budget[j];
-      for (std::size_t d = 0; d < D; ++d)
-        share[j * D + d] = weight != 0.0 ? budget * funded[d] * centre_x_[l][j * D + d] / weight
-                                         : (d == 0 ? budget : 0.0);
-    }
+    const auto expected = [&](std::size_t y, std::size_t h, std::size_t d) {
+      return map.expected_spend[(y * D + d) * H + h];
+    };
+    for (std::size_t y = 0; y < Y; ++y)
+      for (std::size_t h = 0; h < H; ++h) {
+        const std::size_t j = y * H + h;
+        double weight = 0.0;
+        for (std::size_t d = 0; d < D; ++d) weight += funded[d] * expected(y, h, d);
+        const double budget = map.budget[j];
+        for (std::size_t d = 0; d < D; ++d)
+          share[j * D + d] = weight != 0.0 ? budget * funded[d] * expected(y, h, d) / weight
+                                           : (d == 0 ? budget : 0.0);
+      }
     driver_budget_.push_back(std::move(share));
   }
 }
@@ -319,27 +315,18 @@ void ResultsWriter::write_by_driver(const Block& block) {
   }
 }
 
-// Streaming sums for Cov(x_d, V): sums of x_d and x_d * V per holder, V's moments per holder.
-void ResultsWriter::accumulate_attribution(const Block& block) {
-  const std::size_t Y = model_.years(), D = model_.drivers(), b = block.count;
-  for (std::size_t l = 0; l < model_.levels().size(); ++l) {
-    const std::size_t H = model_.levels()[l].size();
-    const auto& gross = block.levels[l].gross;
-    const auto& by_driver = block.levels[l].by_driver;
-    for (std::size_t y = 0; y < Y; ++y)
-      for (std::size_t j = 0; j < b; ++j)
-        for (std::size_t h = 0; h < H; ++h) {
-          const double v = gross[(y * b + j) * H + h];
-          gross_moments_[l][y * H + h].add(v);
-          const double* x = by_driver.data() + ((y * b + j) * H + h) * D;
-          double* sx = sum_x_[l].data() + (y * H + h) * D;
-          double* sxv = sum_xv_[l].data() + (y * H + h) * D;
-          const double* c = centre_x_[l].data() + (y * H + h) * D;
-          for (std::size_t d = 0; d < D; ++d) {
-            sx[d] += x[d] - c[d];
-            sxv[d] += (x[d] - c[d]) * v;
-          }
-        }
+// The blocks' attribution sums, added in path order (so the totals do not depend on threads).
+void ResultsWriter::merge_attribution(const Block& block) {
+  for (std::size_t l = 0; l < attribution_.size(); ++l) {
+    const Block::AttributionSums& from = block.levels[l].attribution;
+    Block::AttributionSums& into = attribution_[l];
+    const auto add = [](std::vector<double>& total, const std::vector<double>& part) {
+      for (std::size_t k = 0; k < total.size(); ++k) total[k] += part[k];
+    };
+    add(into.v, from.v);
+    add(into.vv, from.vv);
+    add(into.x, from.x);
+    add(into.xv, from.xv);
   }
 }
 

@@ -37,7 +37,7 @@ class ResultsWriter : public BlockConsumer {
   void create_models();
   void create_national();
   void create_trajectories();
-  void accumulate_attribution(const Block& block);
+  void merge_attribution(const Block& block);
   void create_driver_detail();
   void allocate_budgets();
   void write_by_driver(const Block& block);
@@ -52,10 +52,8 @@ class ResultsWriter : public BlockConsumer {
   std::vector<h5::Dataset> residual_, breaches_;          // per model
   std::vector<h5::Dataset> national_;                     // per series
   std::vector<std::optional<h5::Dataset>> trajectories_;  // per level (none if large)
-  // Attribution sums per level: [y][holder][driver] of x_d and x_d * V, and V's moments
-  // [y][holder].
-  std::vector<std::vector<double>> sum_x_, sum_xv_, centre_x_;
-  std::vector<std::vector<stats::Moments>> gross_moments_;
+  // Attribution sums per level over all paths so far, merged from the blocks in path order.
+  std::vector<Block::AttributionSums> attribution_;
   // Small levels (<= 1000 holders): each driver's contribution to gross, [Y, K, H, D], and the
   // budget allocated to each driver [y][holder][driver] so that the contributions sum to gross.
   std::vector<std::optional<h5::Dataset>> by_driver_;
@@ -63,9 +61,6 @@ class ResultsWriter : public BlockConsumer {
   std::vector<h5::Dataset> detail_;  // per outputs.driver_detail driver: [Y, K, P]
   std::vector<double> scratch_;
 };
-
-// Levels whose per-driver path values are written (and whose ES_95 is attributed).
-inline constexpr std::size_t kMaxAttributedHolders = 1000;
 
 // The statistics pass over one [Y, K, H] (or [Y, K]) dataset: every holder's summary and
 // convergence table, columns read from the file a batch at a time (sim/stats does the arithmetic).
