@@ -496,6 +496,28 @@ class Results:
         terms: the holders keep everything)."""
         return self._model(model)["icb_residual"][()]
 
+    def icb_carries(self, model: str) -> np.ndarray:
+        """What the ICB carries per year and path, [years, paths], GBP: everything when the ICB
+        holds the budget, else the residual plus each holder's retained overspend beyond its
+        capacity (the model's attribute `capacity`, a fraction of budget; none: nothing beyond)."""
+        return self._model(model)["icb_carries"][()]
+
+    def capacity(self, model: str) -> Optional[float]:
+        """Retained overspend a holder of the model can absorb (fraction of budget), or None."""
+        a = self._model(model).attrs
+        return float(a["capacity"]) if "capacity" in a else None
+
+    def reserves(self, model: str, year=slice(None)) -> pd.DataFrame:
+        """The reserve each holder needs for each cover level (columns 'reserve95', ...), GBP:
+        max(0, the cover quantile of its outcome), at most its capacity. Index (year, holder)."""
+        ds = self._model(model)["stats/reserve"]
+        Y, H, C = ds.shape
+        index = pd.MultiIndex.from_product([self.years[:Y], self.holder_ids(model)],
+                                           names=["year", "holder"])
+        cols = [f"reserve{100 * c:g}" for c in ds.attrs["cover"]]
+        return self._select_year(pd.DataFrame(ds[()].reshape(Y * H, C), index=index,
+                                              columns=cols), year)
+
     def breaches(self, model: str, year=None) -> pd.DataFrame:
         """Per path, the number of holders whose outcome exceeds each threshold (columns '>5%')."""
         ds = self._model(model)["breaches"]
@@ -567,6 +589,16 @@ class Results:
             self._cache[key] = self._stats_frame(g["stats/icb_residual"], ["ICB residual"], total)
         return self._select_year(self._cache[key], year)
 
+    def icb_carries_stats(self, model: str, year=slice(None)) -> pd.DataFrame:
+        """The statistics of what the ICB carries (stats/icb_carries, against the total budget);
+        index (year, holder='ICB carries')."""
+        key = f"icbcarries/{model}"
+        if key not in self._cache:
+            g = self._model(model)
+            total = g["budget"][()].sum(axis=1, keepdims=True)
+            self._cache[key] = self._stats_frame(g["stats/icb_carries"], ["ICB carries"], total)
+        return self._select_year(self._cache[key], year)
+
     def attribution(self, model: str, year=slice(None), kind: str = "variance") -> pd.DataFrame:
         """Each driver's share of each holder's gross variance (spend - budget, before the terms).
 
@@ -632,16 +664,15 @@ class Results:
 
     # ---- headline --------------------------------------------------------------------------
     def headline(self, year: Union[int, str, None] = None) -> pd.DataFrame:
-        """The headline table of `rxstress summary` (sim/app/headline.cpp) for one settlement
-        year, one row per model. Money in GBP m, probabilities as fractions."""
+        """The headline table of `rxstress summary --format csv` (sim/app/headline.cpp) for one
+        settlement year, one row per model (index: model), with the same column names and units:
+        money in GBP, probabilities and shares as fractions (0.059, not 5.9)."""
         y = self.year_index(year)
         rows = []
         for name in self.model_names:
             st = self.stats(name, y)
-            res = self.icb_residual_stats(name, y).iloc[0]
-            # What the ICB carries: the residual, or everything when it is the holder itself.
-            if self.holder_level(name) == "icb":
-                res = st.iloc[0]
+            icb = self.icb_carries_stats(name, y).iloc[0]
+            reserves = self.reserves(name, y)
             att = self.attribution(name, y)
             budget = st["budget"].to_numpy()
             mean_share = att.mean(axis=0, skipna=True)
@@ -649,19 +680,22 @@ class Results:
             bsum = self.breaches_summary(name)
             rows.append({
                 "model": name,
-                "holder level": self.holder_level(name),
+                "holder_level": self.holder_level(name),
                 "holders": len(st),
-                "budget (GBP m)": budget.sum() / 1e6,
-                "expected variance (GBP m)": st["mean"].sum() / 1e6,
-                "ICB carries 1-in-20 (GBP m)": res["var95"] / 1e6,
-                "ICB carries ES95 (GBP m)": res["es95"] / 1e6,
-                "median holder P(>2%)": st["p>2%"].median() if "p>2%" in st else np.nan,
-                "median holder P(>5%)": st["p>5%"].median() if "p>5%" in st else np.nan,
-                "worst holder 1-in-20 (% of budget)": 100 * (st["var95"] / st["budget"]).max(),
-                "E[holders over 5%]": bsum.loc[(self.years[y], "mean"), ">5%"]
+                "budget_gbp": budget.sum(),
+                "expected_variance_gbp": st["mean"].sum(),
+                "icb_expected_gbp": icb["mean"],
+                "icb_var95_gbp": icb["var95"],
+                "icb_es95_gbp": icb["es95"],
+                "holders_reserve95_gbp": reserves["reserve95"].sum()
+                if "reserve95" in reserves else np.nan,
+                "median_holder_p_over_2pct": st["p>2%"].median() if "p>2%" in st else np.nan,
+                "median_holder_p_over_5pct": st["p>5%"].median() if "p>5%" in st else np.nan,
+                "worst_holder_var95_share_of_budget": (st["var95"] / st["budget"]).max(),
+                "mean_holders_over_5pct": bsum.loc[(self.years[y], "mean"), ">5%"]
                 if ">5%" in bsum.columns else np.nan,
-                "top driver": top,
-                "top driver share": mean_share.max() if top is not None else np.nan,
+                "top_driver": top,
+                "top_driver_share": mean_share.max() if top is not None else np.nan,
             })
         return pd.DataFrame(rows).set_index("model")
 

@@ -19,7 +19,7 @@ struct RunRequest {
   std::vector<std::string> overrides;  // --set key=value
   bool force = false;
   bool quiet = false;
-  bool timings = false;  // print `timing: <phase> <seconds>` lines to the error stream
+  bool timings = false;            // print `timing: <phase> <seconds>` lines to the error stream
   std::string max_output = "50G";  // refuse runs whose results file would be larger (500M, 20G)
   std::string command_line;
 };
@@ -35,6 +35,17 @@ struct SummaryRequest {
   std::string format = "table";  // table | csv | json
 };
 int summary_command(const SummaryRequest& request, std::ostream& out, std::ostream& err);
+
+// `rxstress compare A B`: per model, year and holder (and what the ICB carries), B - A of the
+// mean, 1-in-20, ES95 and exceedance probabilities with Monte Carlo standard errors, paired when
+// the files share seed, paths, practices and drivers (flagged unpaired otherwise).
+struct CompareRequest {
+  std::string a, b;
+  std::string model;             // empty: every model in both files
+  std::string holder;            // empty: every holder; "ICB": what the ICB carries only
+  std::string format = "table";  // table | csv | json
+};
+int compare_command(const CompareRequest& request, std::ostream& out, std::ostream& err);
 
 // `rxstress replay`: recomputes one path from the file's own scenario and seed, checks it equals
 // what is stored (exit 1 if not) and breaks the holder's spend on that path down by driver.

@@ -57,6 +57,18 @@ int main(int argc, char** argv) {
   summary_cmd->add_option("--format", summary.format, "table, csv or json")
       ->check(CLI::IsMember({"table", "csv", "json"}));
 
+  rxstress::CompareRequest compare;
+  auto* compare_cmd = app.add_subcommand(
+      "compare",
+      "differences B - A per model and holder (mean, 1-in-20, ES95, P(>x%)) with Monte Carlo "
+      "standard errors, paired when A and B share seed, paths, practices and drivers");
+  compare_cmd->add_option("a", compare.a, "results file A (HDF5)")->required();
+  compare_cmd->add_option("b", compare.b, "results file B (HDF5)")->required();
+  compare_cmd->add_option("--model", compare.model, "one delegation model");
+  compare_cmd->add_option("--holder", compare.holder, "one holder id (ICB: what the ICB carries)");
+  compare_cmd->add_option("--format", compare.format, "table, csv or json")
+      ->check(CLI::IsMember({"table", "csv", "json"}));
+
   rxstress::ReplayRequest replay;
   auto* replay_cmd =
       app.add_subcommand("replay", "recompute one path and check it equals the results file");
@@ -78,6 +90,7 @@ int main(int argc, char** argv) {
   if (*run_cmd) return rxstress::run_command(run, std::cout, std::cerr);
   if (*validate_cmd) return rxstress::validate_command(files, explain, std::cout, std::cerr);
   if (*summary_cmd) return rxstress::summary_command(summary, std::cout, std::cerr);
+  if (*compare_cmd) return rxstress::compare_command(compare, std::cout, std::cerr);
   if (*replay_cmd) return rxstress::replay_command(replay, std::cout, std::cerr);
   return 2;
 }

@@ -1,0 +1,191 @@
+#!/usr/bin/python3
+"""Tests of the decision-support commands (issue 15) against independent numpy computations from
+the results files: `compare`, and the machine output of `summary` (one JSON document, one CSV
+header per view).
+
+    /usr/bin/python3 tests/test_decisions.py --rxstress build/rxstress [unittest args]
+
+Needs Debian's python3 with h5py and numpy.
+"""
+
+import argparse
+import csv
+import io
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import h5py
+import numpy as np
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SMALL = os.path.join(ROOT, "tests", "data", "small.yaml")
+RXSTRESS = None
+WORK = None
+PATHS = 400
+BATCHES = 20  # stats::kBatches
+# The corridor of model 4 (practice-shared) of tests/data/small.yaml: upper 0.02 -> 0.03.
+CORRIDOR_UP = "delegation.4.terms.corridor.upper=0.03"
+
+
+def rx(*args, check=True):
+    p = subprocess.run([RXSTRESS, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       text=True)
+    if check and p.returncode != 0:
+        raise AssertionError(f"rxstress {' '.join(args)}: exit {p.returncode}\n{p.stderr}")
+    return p
+
+
+def run(name, *extra):
+    out = os.path.join(WORK, name + ".h5")
+    if not os.path.exists(out):
+        rx("run", SMALL, "-o", out, "--quiet", "--paths", str(PATHS), *extra)
+    return out
+
+
+# ---- the independent computation -------------------------------------------------------------
+def figures(x, budget, thresholds):
+    """mean, numpy's default quantile at 0.95, ES95 (mean of the ceil(0.05 K) largest), P(x > t b)."""
+    x = np.asarray(x, dtype=float)
+    tail = int(math.ceil(round(0.05 * x.size, 9)))
+    es = np.sort(x)[-tail:].mean()
+    return [x.mean(), np.quantile(x, 0.95), es] + [np.mean(x > t * budget) for t in thresholds]
+
+
+def paired_se(a, b, budget_a, budget_b, thresholds):
+    """Batch means: 20 contiguous batches [g K / 20, (g + 1) K / 20), sd(B - A) / sqrt(20)."""
+    K = len(a)
+    diffs = []
+    for g in range(BATCHES):
+        lo, hi = g * K // BATCHES, (g + 1) * K // BATCHES
+        diffs.append(np.subtract(figures(b[lo:hi], budget_b, thresholds),
+                                 figures(a[lo:hi], budget_a, thresholds)))
+    return np.std(np.array(diffs), axis=0, ddof=1) / math.sqrt(BATCHES)
+
+
+def sides(f, model, year, holder):
+    g = f[f"models/{model}"]
+    if holder == "ICB":
+        return g["icb_carries"][year], g["budget"][year].sum()
+    h = list(g["holders"].asstr()[()]).index(holder)
+    return g["outcome"][year, :, h], g["budget"][year, h]
+
+
+def compare_rows(a, b, *extra):
+    p = rx("compare", a, b, "--format", "csv", *extra)
+    return list(csv.DictReader(io.StringIO(p.stdout))), p
+
+
+class Compare(unittest.TestCase):
+    def test_a_against_itself_is_zero(self):
+        a = run("a")
+        rows, p = compare_rows(a, a)
+        self.assertTrue(rows)
+        for r in rows:
+            self.assertEqual(float(r["difference"]), 0.0, r)
+            self.assertEqual(float(r["se"]), 0.0, r)
+            self.assertEqual(r["paired"], "yes")
+        self.assertEqual(p.stderr, "")
+
+    def test_corridor_change_matches_numpy(self):
+        a, b = run("a"), run("corridor-3pct", "--set", CORRIDOR_UP)
+        rows, _ = compare_rows(a, b)
+        with h5py.File(a, "r") as fa, h5py.File(b, "r") as fb:
+            thresholds = fa["models/icb-held/breaches"].attrs["thresholds"]
+            names = ["mean_gbp", "var95_gbp", "es95_gbp"] + \
+                [f"p_over_{100 * t:g}pct" for t in thresholds]
+            groups = {}
+            for r in rows:
+                groups.setdefault((r["model"], r["year"], r["holder"]), {})[r["statistic"]] = r
+            years = list(fa.attrs["settlement_years"])
+            self.assertIn(("practice-shared", years[0], "ICB"), groups)
+            nonzero = 0
+            for (model, year, holder), stats in groups.items():
+                y = years.index(year)
+                xa, ba = sides(fa, model, y, holder)
+                xb, bb = sides(fb, model, y, holder)
+                ref_a, ref_b = figures(xa, ba, thresholds), figures(xb, bb, thresholds)
+                se = paired_se(xa, xb, ba, bb, thresholds)
+                self.assertEqual(sorted(stats), sorted(names))
+                for i, name in enumerate(names):
+                    r = stats[name]
+                    with self.subTest(model=model, holder=holder, statistic=name):
+                        scale = max(1.0, abs(ref_a[i]), abs(ref_b[i]))
+                        self.assertAlmostEqual(float(r["A"]), ref_a[i], delta=1e-9 * scale)
+                        self.assertAlmostEqual(float(r["B"]), ref_b[i], delta=1e-9 * scale)
+                        self.assertAlmostEqual(float(r["difference"]), ref_b[i] - ref_a[i],
+                                               delta=1e-9 * scale)
+                        self.assertAlmostEqual(float(r["se"]), se[i], delta=1e-9 * scale)
+                        nonzero += float(r["difference"]) != 0
+            # Only the corridor model changes, and it does change.
+            for (model, _, _), stats in groups.items():
+                if model != "practice-shared":
+                    self.assertTrue(all(float(r["difference"]) == 0 for r in stats.values()))
+            self.assertGreater(nonzero, 10)
+            # A wider corridor leaves the ICB less: its mean cost falls.
+            icb = groups[("practice-shared", years[0], "ICB")]["mean_gbp"]
+            self.assertLess(float(icb["difference"]), 0)
+
+    def test_unpaired_is_flagged(self):
+        a, c = run("a"), run("seed-2", "--seed", "2")
+        rows, p = compare_rows(a, c, "--model", "icb-held")
+        self.assertIn("UNPAIRED", p.stderr)
+        self.assertIn("seed", p.stderr)
+        self.assertTrue(all(r["paired"] == "no" for r in rows))
+        # Unpaired errors combine each run's own: sqrt(se_a^2 + se_b^2) > 0.
+        self.assertTrue(all(float(r["se"]) > 0 for r in rows if r["statistic"] == "mean_gbp"))
+
+    def test_json_is_one_document(self):
+        a, b = run("a"), run("corridor-3pct", "--set", CORRIDOR_UP)
+        doc = json.loads(rx("compare", a, b, "--format", "json", "--holder", "ICB").stdout)
+        self.assertTrue(doc["paired"])
+        self.assertEqual({r["holder"] for r in doc["differences"]}, {"ICB"})
+
+    def test_bad_input_exits_2(self):
+        a = run("a")
+        p = rx("compare", a, os.path.join(WORK, "missing.h5"), check=False)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("missing.h5: results: no such file", p.stderr)
+        self.assertEqual(p.stdout, "")
+
+
+class SummaryMachineOutput(unittest.TestCase):
+    def test_every_view_is_one_json_document_and_one_csv_table(self):
+        a = run("a")
+        with h5py.File(a, "r") as f:
+            practice = f["models/practice-held/holders"].asstr()[0]
+        for view in ([], ["--model", "practice-shared"], ["--holder", practice]):
+            with self.subTest(view=view):
+                doc = json.loads(rx("summary", a, *view, "--format", "json").stdout)
+                self.assertIsInstance(doc, dict)
+                text = rx("summary", a, *view, "--format", "csv").stdout
+                lines = text.splitlines()
+                self.assertIn("model", lines[0].split(","))
+                self.assertEqual(lines.count(lines[0]), 1)
+                main = next(iter(doc.values()))
+                self.assertEqual(len(lines) - 1, len(main))
+
+
+def main():
+    global RXSTRESS, WORK
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--rxstress", default=os.environ.get("RXSTRESS_BINARY"))
+    args, rest = ap.parse_known_args()
+    if not args.rxstress or not os.access(args.rxstress, os.X_OK):
+        sys.exit(f"test_decisions: give the rxstress program with --rxstress (got {args.rxstress!r})")
+    RXSTRESS = os.path.abspath(args.rxstress)
+    WORK = tempfile.mkdtemp(prefix="rxstress-decisions-")
+    try:
+        prog = unittest.main(argv=[sys.argv[0]] + rest, exit=False, verbosity=2)
+    finally:
+        shutil.rmtree(WORK, ignore_errors=True)
+    sys.exit(0 if prog.result.wasSuccessful() else 1)
+
+
+if __name__ == "__main__":
+    main()
