@@ -47,6 +47,17 @@ struct CompareRequest {
 };
 int compare_command(const CompareRequest& request, std::ostream& out, std::ostream& err);
 
+// `rxstress sweep`: every combination of the --vary values, run on the same paths (the spend
+// simulated once when only delegation terms or capacities vary), into one file (run.output)
+// with each point's statistics and headline.
+struct SweepRequest {
+  RunRequest run;                 // scenario, output, paths, seed, threads, --set, force, quiet
+  std::vector<std::string> vary;  // key.path=v1,v2,...
+  std::string keep_points;        // directory for each point's results file (empty: not kept)
+  std::string format = "table";   // table | csv | json
+};
+int sweep_command(const SweepRequest& request, std::ostream& out, std::ostream& err);
+
 // `rxstress replay`: recomputes one path from the file's own scenario and seed, checks it equals
 // what is stored (exit 1 if not) and breaks the holder's spend on that path down by driver.
 struct ReplayRequest {

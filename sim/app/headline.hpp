@@ -32,6 +32,9 @@ struct View {
   void print(std::ostream& out, const std::string& format) const;
 };
 
+// The headline of each settlement year of a file.
+std::vector<Table> per_year_headlines(const h5::File& file);
+
 // Every settlement year's headline, with a legend in text format.
 void print_headline(const std::string& results_path, std::ostream& out,
                     const std::string& format = "table");

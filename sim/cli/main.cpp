@@ -13,6 +13,29 @@ std::string joined_arguments(int argc, char** argv) {
   return s;
 }
 
+// The options of the commands that run a grid of points (sweep, tornado).
+void add_grid_options(CLI::App* cmd, rxstress::RunRequest& run, std::string& keep_points,
+                      std::string& format) {
+  cmd->add_option("scenario", run.scenario, "scenario YAML file")->required();
+  cmd->add_option("-o,--output", run.output, "the grid's file (HDF5)")->capture_default_str();
+  cmd->add_option_function<std::int64_t>(
+         "--paths", [&run](const std::int64_t& n) { run.paths = n; },
+         "number of paths (overrides the file)")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{100'000'000}));
+  cmd->add_option_function<std::uint64_t>(
+      "--seed", [&run](const std::uint64_t& s) { run.seed = s; },
+      "master seed (overrides the file)");
+  cmd->add_option("--threads", run.threads, "worker threads (0: all cores)")
+      ->check(CLI::Range(0, 1024));
+  cmd->add_option("--set", run.overrides, "override a scenario value for every point");
+  cmd->add_flag("--force", run.force, "overwrite an existing file");
+  cmd->add_flag("--quiet", run.quiet, "print nothing but errors and the table");
+  cmd->add_option("--keep-points", keep_points,
+                  "keep each point's results file in this directory (point-<i>.h5)");
+  cmd->add_option("--format", format, "table, csv or json")
+      ->check(CLI::IsMember({"table", "csv", "json"}));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -69,6 +92,15 @@ int main(int argc, char** argv) {
   compare_cmd->add_option("--format", compare.format, "table, csv or json")
       ->check(CLI::IsMember({"table", "csv", "json"}));
 
+  rxstress::SweepRequest sweep;
+  sweep.run.output = "sweep.h5";
+  sweep.run.command_line = run.command_line;
+  auto* sweep_cmd = app.add_subcommand(
+      "sweep",
+      "run a grid of values on the same paths (spend simulated once when only terms vary)");
+  add_grid_options(sweep_cmd, sweep.run, sweep.keep_points, sweep.format);
+  sweep_cmd->add_option("--vary", sweep.vary, "key.path=v1,v2,... (repeat for a grid)")->required();
+
   rxstress::ReplayRequest replay;
   auto* replay_cmd =
       app.add_subcommand("replay", "recompute one path and check it equals the results file");
@@ -90,6 +122,7 @@ int main(int argc, char** argv) {
   if (*run_cmd) return rxstress::run_command(run, std::cout, std::cerr);
   if (*validate_cmd) return rxstress::validate_command(files, explain, std::cout, std::cerr);
   if (*summary_cmd) return rxstress::summary_command(summary, std::cout, std::cerr);
+  if (*sweep_cmd) return rxstress::sweep_command(sweep, std::cout, std::cerr);
   if (*compare_cmd) return rxstress::compare_command(compare, std::cout, std::cerr);
   if (*replay_cmd) return rxstress::replay_command(replay, std::cout, std::cerr);
   return 2;
