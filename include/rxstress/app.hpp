@@ -58,6 +58,20 @@ struct SweepRequest {
 };
 int sweep_command(const SweepRequest& request, std::ostream& out, std::ostream& err);
 
+// `rxstress tornado`: each numeric driver parameter (or `params`) at low and high, each a run on
+// the same paths, ranked by its effect on `metric` of `model`, with paired standard errors.
+struct TornadoRequest {
+  RunRequest run;                    // scenario, output, paths, seed, threads, --set, force, quiet
+  std::vector<std::string> params;   // key paths (drivers.0.growth.sd); empty: every numeric one
+  double swing = 0.1;                // low / high = value x (1 -/+ swing)
+  std::string ranges;                // a CSV file of key.path,low,high (instead of the swing)
+  std::string metric = "icb_var95";  // icb_var95 | icb_mean | median_p_over_5pct
+  std::string model;                 // empty: the scenario's first model
+  std::string keep_points;
+  std::string format = "table";
+};
+int tornado_command(const TornadoRequest& request, std::ostream& out, std::ostream& err);
+
 // `rxstress replay`: recomputes one path from the file's own scenario and seed, checks it equals
 // what is stored (exit 1 if not) and breaks the holder's spend on that path down by driver.
 struct ReplayRequest {

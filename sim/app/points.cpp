@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <oneapi/tbb/global_control.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <ctime>
@@ -11,6 +12,7 @@
 
 #include "io/results_writer.hpp"
 #include "rxstress/engine.hpp"
+#include "rxstress/error.hpp"
 
 namespace rxstress {
 namespace {
@@ -98,6 +100,40 @@ bool run_combined(const RunRequest& base, const std::deque<Scenario>& scenarios,
 }
 
 }  // namespace
+
+PointFiles::PointFiles(const std::string& keep, const std::string& output, std::size_t n)
+    : keep_(!keep.empty()) {
+  dir_ = keep_ ? std::filesystem::path(keep)
+               : std::filesystem::path(output + fmt::format(".points-{}", getpid()));
+  std::filesystem::create_directories(dir_);
+  for (std::size_t i = 0; i < n; ++i)
+    files_.push_back((dir_ / fmt::format("point-{}.h5", i)).string());
+}
+
+PointFiles::~PointFiles() {
+  std::error_code ignored;
+  if (!keep_) std::filesystem::remove_all(dir_, ignored);
+}
+
+void refuse_existing(const RunRequest& r) {
+  if (std::filesystem::exists(r.output) && !r.force)
+    throw InputError({r.output, 0, 0}, "", "already exists", "--force to overwrite it");
+}
+
+// "a,[1,2],{x: 3}" -> "a", "[1,2]", "{x: 3}": commas inside brackets or braces are the value's.
+std::vector<std::string> split_values(const std::string& text) {
+  std::vector<std::string> out{""};
+  int depth = 0;
+  for (char c : text) {
+    if (c == '[' || c == '{') ++depth;
+    if (c == ']' || c == '}') --depth;
+    if (c == ',' && depth == 0)
+      out.emplace_back();
+    else
+      out.back() += c;
+  }
+  return out;
+}
 
 std::string utc_now() {
   const std::time_t now = std::time(nullptr);

@@ -2,6 +2,7 @@
 // overrides, written to its own results file exactly as `rxstress run --set ...` would write it.
 #pragma once
 
+#include <filesystem>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -13,6 +14,9 @@ namespace rxstress {
 struct Point {
   std::vector<std::string> set;  // this point's overrides, key.path=value
 };
+
+// "a,[1,2],{x: 3}" -> "a", "[1,2]", "{x: 3}": commas inside brackets or braces are the value's.
+std::vector<std::string> split_values(const std::string& text);
 
 // The current time, ISO 8601 UTC (the results file's `created`).
 std::string utc_now();
@@ -33,5 +37,24 @@ struct PointRuns {
 // to files[i]. `base` gives the scenario, shared overrides, threads and command line.
 PointRuns run_points(const RunRequest& base, const std::vector<Point>& points,
                      const std::vector<std::string>& files, std::ostream& log);
+
+// Where each point's results file goes: `keep` (--keep-points DIR), or a temporary directory
+// beside `output`, removed with everything in it.
+class PointFiles {
+ public:
+  PointFiles(const std::string& keep, const std::string& output, std::size_t n);
+  ~PointFiles();
+  PointFiles(const PointFiles&) = delete;
+  PointFiles& operator=(const PointFiles&) = delete;
+  const std::vector<std::string>& files() const { return files_; }
+
+ private:
+  bool keep_;
+  std::filesystem::path dir_;
+  std::vector<std::string> files_;
+};
+
+// Bad input (exit 2) when the request's output exists and --force was not given.
+void refuse_existing(const RunRequest& request);
 
 }  // namespace rxstress

@@ -21,21 +21,6 @@ struct Axis {
   std::vector<std::string> values;
 };
 
-// "a,[1,2],{x: 3}" -> "a", "[1,2]", "{x: 3}": commas inside brackets or braces are the value's.
-std::vector<std::string> split_values(const std::string& text) {
-  std::vector<std::string> out{""};
-  int depth = 0;
-  for (char c : text) {
-    if (c == '[' || c == '{') ++depth;
-    if (c == ']' || c == '}') --depth;
-    if (c == ',' && depth == 0)
-      out.emplace_back();
-    else
-      out.back() += c;
-  }
-  return out;
-}
-
 Axis parse_axis(const std::string& spec) {
   const auto eq = spec.find('=');
   const auto bad = [&](const std::string& problem) {
@@ -62,29 +47,6 @@ std::vector<Point> grid(const std::vector<Axis>& axes) {
   }
   return points;
 }
-
-// Where each point's results file goes: --keep-points DIR, or a temporary directory.
-class PointFiles {
- public:
-  PointFiles(const std::string& keep, const std::string& output, std::size_t n)
-      : keep_(!keep.empty()) {
-    dir_ = keep_ ? std::filesystem::path(keep)
-                 : std::filesystem::path(output + fmt::format(".points-{}", getpid()));
-    std::filesystem::create_directories(dir_);
-    for (std::size_t i = 0; i < n; ++i)
-      files_.push_back((dir_ / fmt::format("point-{}.h5", i)).string());
-  }
-  ~PointFiles() {
-    std::error_code ignored;
-    if (!keep_) std::filesystem::remove_all(dir_, ignored);
-  }
-  const std::vector<std::string>& files() const { return files_; }
-
- private:
-  bool keep_;
-  std::filesystem::path dir_;
-  std::vector<std::string> files_;
-};
 
 // The headline of every point, all years, with the point's index and varied values first.
 Table sweep_table(const std::vector<Axis>& axes, const std::vector<Point>& points,
@@ -124,8 +86,7 @@ int sweep(const SweepRequest& r, std::ostream& out, std::ostream& err) {
   std::vector<Axis> axes;
   for (const auto& spec : r.vary) axes.push_back(parse_axis(spec));
   const std::vector<Point> points = grid(axes);
-  if (std::filesystem::exists(r.run.output) && !r.run.force)
-    throw InputError({r.run.output, 0, 0}, "", "already exists", "--force to overwrite it");
+  refuse_existing(r.run);
   const Scenario base = load_scenario(r.run.scenario, overrides_of(r.run));
   PointFiles files(r.keep_points, r.run.output, points.size());
   const PointRuns runs = run_points(r.run, points, files.files(), err);

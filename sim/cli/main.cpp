@@ -101,6 +101,26 @@ int main(int argc, char** argv) {
   add_grid_options(sweep_cmd, sweep.run, sweep.keep_points, sweep.format);
   sweep_cmd->add_option("--vary", sweep.vary, "key.path=v1,v2,... (repeat for a grid)")->required();
 
+  rxstress::TornadoRequest tornado;
+  tornado.run.output = "tornado.h5";
+  tornado.run.command_line = run.command_line;
+  auto* tornado_cmd = app.add_subcommand(
+      "tornado",
+      "rank driver parameters by their effect (low -> high) on a metric, with standard errors");
+  add_grid_options(tornado_cmd, tornado.run, tornado.keep_points, tornado.format);
+  tornado_cmd
+      ->add_option("--params", tornado.params,
+                   "parameters to vary, comma-separated (default: every numeric one)")
+      ->delimiter(',');
+  tornado_cmd->add_option("--swing", tornado.swing, "low/high = value x (1 -/+ swing)")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  tornado_cmd->add_option("--ranges", tornado.ranges, "CSV file of key.path,low,high");
+  tornado_cmd->add_option("--metric", tornado.metric, "icb_var95, icb_mean or median_p_over_5pct")
+      ->check(CLI::IsMember({"icb_var95", "icb_mean", "median_p_over_5pct"}))
+      ->capture_default_str();
+  tornado_cmd->add_option("--model", tornado.model, "delegation model (default: the first)");
+
   rxstress::ReplayRequest replay;
   auto* replay_cmd =
       app.add_subcommand("replay", "recompute one path and check it equals the results file");
@@ -123,6 +143,7 @@ int main(int argc, char** argv) {
   if (*validate_cmd) return rxstress::validate_command(files, explain, std::cout, std::cerr);
   if (*summary_cmd) return rxstress::summary_command(summary, std::cout, std::cerr);
   if (*sweep_cmd) return rxstress::sweep_command(sweep, std::cout, std::cerr);
+  if (*tornado_cmd) return rxstress::tornado_command(tornado, std::cout, std::cerr);
   if (*compare_cmd) return rxstress::compare_command(compare, std::cout, std::cerr);
   if (*replay_cmd) return rxstress::replay_command(replay, std::cout, std::cerr);
   return 2;
