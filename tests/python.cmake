@@ -12,5 +12,5 @@ add_test(NAME python.decisions
          COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/tests/test_decisions.py
                  --rxstress $<TARGET_FILE:rxstress>
          WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
-set_tests_properties(python.decisions PROPERTIES TIMEOUT 300 LABELS python
+set_tests_properties(python.decisions PROPERTIES TIMEOUT 900 LABELS python
                      ENVIRONMENT "PYTHONDONTWRITEBYTECODE=1")

@@ -261,6 +261,172 @@ class Tornado(unittest.TestCase):
         self.assertAlmostEqual(top["effect"], at["high"] - at["low"], delta=1e-6)
 
 
+class Export(unittest.TestCase):
+    """`rxstress export`: one tidy table, one unit per statistic, the file's own numbers."""
+
+    def test_csv_is_long_form_with_the_files_numbers(self):
+        a = run("a")
+        out = os.path.join(WORK, "a-export.csv")
+        rx("export", a, "-o", out, "--outcomes", "--force")
+        with open(out) as f:
+            rows = list(csv.DictReader(f))
+        self.assertEqual(list(rows[0]), ["model", "holder_level", "holder", "year", "statistic",
+                                         "value", "unit"])
+        units = {}
+        for r in rows:
+            units.setdefault(r["statistic"], set()).add(r["unit"])
+        self.assertEqual({k: v for k, v in units.items() if len(v) != 1}, {})
+        self.assertEqual(units["var95_gbp"], {"GBP"})
+        self.assertEqual(units["p_over_5pct"], {"probability"})
+        by = {(r["model"], r["holder"], r["statistic"]): float(r["value"]) if r["value"] else np.nan
+              for r in rows}
+        summary = list(csv.DictReader(io.StringIO(rx("summary", a, "--format", "csv").stdout)))
+        with h5py.File(a, "r") as f:
+            for m in f["models"].attrs["order"]:
+                st = f[f"models/{m}/stats"]
+                holders = list(f[f"models/{m}/holders"].asstr()[()])
+                for h, holder in enumerate(holders):
+                    self.assertEqual(by[(m, holder, "var95_gbp")], st["var"][0, h, 0])
+                    self.assertEqual(by[(m, holder, "p_over_5pct")], st["p_exceed"][0, h, 3])
+                    self.assertEqual(by[(m, holder, "reserve95_gbp")], st["reserve"][0, h, 0])
+                self.assertEqual(by[(m, "ICB carries", "var95_gbp")], st["icb_carries/var"][0, 0, 0])
+                # The same figure under the same name and unit in `summary --format csv`.
+                row = next(r for r in summary if r["model"] == m)
+                self.assertEqual(float(row["icb_var95_gbp"]), by[(m, "ICB carries", "var95_gbp")])
+            K = int(f.attrs["paths"])
+            with open(os.path.join(WORK, "a-export-outcomes.csv")) as o:
+                outcomes = list(csv.DictReader(o))
+            n = sum(len(f[f"models/{m}/holders"]) for m in f["models"].attrs["order"]) * K
+            self.assertEqual(len(outcomes), n)
+            first = outcomes[0]
+            self.assertEqual(float(first["outcome_gbp"]),
+                             f[f"models/{first['model']}/outcome"][0, int(first["path"]), 0])
+
+    def test_xlsx_has_the_same_statistics(self):
+        import openpyxl
+        a = run("a")
+        out = os.path.join(WORK, "a.xlsx")
+        rx("export", a, "--format", "xlsx", "-o", out, "--force")
+        book = openpyxl.load_workbook(out, read_only=True)
+        self.assertEqual(book.sheetnames, ["statistics", "headline"])
+        sheet = list(book["statistics"].values)
+        self.assertEqual(sheet[0], ("model", "holder_level", "holder", "year", "statistic",
+                                    "value", "unit"))
+        with h5py.File(a, "r") as f:
+            var = f["models/icb-held/stats/icb_carries/var"][0, 0, 0]
+        row = next(r for r in sheet if r[0] == "icb-held" and r[2] == "ICB carries"
+                   and r[4] == "var95_gbp")
+        self.assertEqual(row[5], var)
+
+    def test_bad_input_exits_2_and_writes_nothing(self):
+        out = os.path.join(WORK, "none.csv")
+        p = rx("export", os.path.join(WORK, "missing.h5"), "-o", out, check=False)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("missing.h5: results: no such file", p.stderr)
+        self.assertFalse(os.path.exists(out))
+
+
+def chromium(*args):
+    """Headless Chromium (Debian's) as TOOLCHAIN.md says it runs as root; (status, stdout, stderr)."""
+    profile = tempfile.mkdtemp(prefix="chromium-", dir=WORK)
+    p = subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu",
+                        "--disable-background-networking", "--disable-component-update",
+                        "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
+                        "--enable-logging=stderr", "--v=0", *args],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=120)
+    return p.returncode, p.stdout, p.stderr
+
+
+class Report(unittest.TestCase):
+    """`rxstress report`: one self-contained page that renders without errors and shows the
+    file's figures."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.a = run("a")
+        cls.b = run("corridor-3pct", "--set", CORRIDOR_UP)
+        cls.html = os.path.join(WORK, "report.html")
+        rx("report", cls.a, "--compare", cls.b, "-o", cls.html, "--force")
+        with open(cls.html, encoding="utf-8") as f:
+            cls.text = f.read()
+
+    def test_self_contained(self):
+        lower = self.text.lower()
+        self.assertNotIn("<script", lower)
+        for attr in ('src="http', "src='http", 'href="http', "url(http", "@import"):
+            self.assertNotIn(attr, lower)
+        self.assertGreaterEqual(lower.count('src="data:image/png;base64,'), 4)
+        self.assertEqual(lower.count(" src="), lower.count(' src="data:'))
+
+    def test_renders_without_console_errors_and_shows_the_decision_table(self):
+        shot = os.path.join(WORK, "report.png")
+        status, _, err = chromium(f"--screenshot={shot}", "--window-size=1200,2400",
+                                  "file://" + self.html)
+        self.assertEqual(status, 0, err[-3000:])
+        with open(shot, "rb") as f:
+            self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n")
+        self.assertGreater(os.path.getsize(shot), 20000)
+        status, dom, err = chromium("--dump-dom", "file://" + self.html)
+        self.assertEqual(status, 0)
+        console = [l for l in err.splitlines() if "CONSOLE" in l or "Failed to load" in l
+                   or "net::ERR" in l]
+        self.assertEqual(console, [])
+        # The decision table's figures, read from the file, are on the page in their rows.
+        table = dom[dom.index('id="decision-table"'):]
+        table = table[:table.index("</table>")]
+        with h5py.File(self.a, "r") as f:
+            for m in f["models"].attrs["order"]:
+                row = table[table.index(f"<td>{m}</td>"):]
+                row = row[:row.index("</tr>")]
+                c = f[f"models/{m}/stats/icb_carries"]
+                for value in (c["mean"][0, 0], c["var"][0, 0, 0], c["es"][0, 0, 0]):
+                    self.assertIn(f"{value / 1e6:,.2f}", row, m)
+                reserve = f[f"models/{m}/stats/reserve"][0, :, 0].sum()
+                self.assertIn(f"{reserve / 1e6:,.2f}", row, m)
+        # The comparison: what the ICB carries under practice-shared falls with a wider corridor.
+        self.assertIn('id="comparison-table"', dom)
+        with h5py.File(self.a, "r") as fa, h5py.File(self.b, "r") as fb:
+            d = fb["models/practice-shared/stats/icb_carries/mean"][0, 0] - \
+                fa["models/practice-shared/stats/icb_carries/mean"][0, 0]
+        self.assertIn(f"{d / 1e6:+,.2f} ±", dom)
+
+    def test_assumptions_and_footer(self):
+        with h5py.File(self.a, "r") as f:
+            for source in f["drivers/sources"].asstr()[()]:
+                self.assertIn(source, self.text)
+            self.assertIn(f.attrs["scenario_sha256"], self.text)
+            self.assertIn(f"seed {f.attrs['seed']}", self.text)
+        self.assertIn("drivers[0].growth.mean", self.text)
+
+    def test_bad_input_exits_2_and_writes_nothing(self):
+        out = os.path.join(WORK, "none.html")
+        p = rx("report", os.path.join(WORK, "missing.h5"), "-o", out, check=False)
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn("missing.h5: results: no such file", p.stderr)
+        self.assertFalse(os.path.exists(out))
+
+
+class Package(unittest.TestCase):
+    """python/ installs offline with pip and Debian's setuptools, templates included."""
+
+    def test_pip_installs_offline(self):
+        target = os.path.join(WORK, "site")
+        p = subprocess.run([sys.executable, "-m", "pip", "install", "--no-build-isolation",
+                            "--no-index", "--no-deps", "--quiet", "--target", target,
+                            os.path.join(ROOT, "python")],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                           env=dict(os.environ, PIP_NO_CACHE_DIR="1"))
+        self.assertEqual(p.returncode, 0, p.stdout)
+        for made in ("build", "rxstress.egg-info"):  # setuptools builds in the source tree
+            shutil.rmtree(os.path.join(ROOT, "python", made), ignore_errors=True)
+        code = ("import rxstress, rxstress.report, rxstress.export, importlib.resources as r; "
+                "print(rxstress.__file__); "
+                "print(r.files('rxstress').joinpath('templates/report.html').is_file())")
+        p = subprocess.run([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True,
+                           env=dict(os.environ, PYTHONPATH=target), cwd=WORK)
+        self.assertEqual(p.stdout.split(), [os.path.join(target, "rxstress", "__init__.py"), "True"])
+
+
 class SummaryMachineOutput(unittest.TestCase):
     def test_every_view_is_one_json_document_and_one_csv_table(self):
         a = run("a")

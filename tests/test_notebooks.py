@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Tests of the analysis notebooks (notebooks/) and their reader (notebooks/rxstress.py).
+"""Tests of the analysis notebooks (notebooks/) and their reader (the rxstress package, python/).
 
     /usr/bin/python3 tests/test_notebooks.py --rxstress build/rxstress [--work-dir DIR] [unittest args]
 
@@ -33,7 +33,7 @@ import unittest
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NOTEBOOKS = os.path.join(ROOT, "notebooks")
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
-sys.path.insert(0, NOTEBOOKS)
+sys.path.insert(0, os.path.join(ROOT, "python"))  # the rxstress package
 
 MISSING = []
 for _module in ("h5py", "numpy", "pandas", "matplotlib", "nbformat", "nbconvert", "ipykernel"):
@@ -127,7 +127,7 @@ class CommittedNotebooks(unittest.TestCase):
 
 # ---------------------------------------------------------------------------------------------
 class Reader(unittest.TestCase):
-    """notebooks/rxstress.py against the files the program writes."""
+    """The rxstress package (python/) against the files the program writes."""
 
     def each(self):
         for name, path in RESULTS.items():

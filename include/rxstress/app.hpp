@@ -72,6 +72,27 @@ struct TornadoRequest {
 };
 int tornado_command(const TornadoRequest& request, std::ostream& out, std::ostream& err);
 
+// `rxstress export` and `rxstress report` run the Python package (python/rxstress: export.py,
+// report.py) with /usr/bin/python3 (env RXSTRESS_PYTHON) and return its exit status; it prints
+// directly to the standard output and error.
+struct ExportRequest {
+  std::string results, output;  // output empty: the results file's stem + .csv or .xlsx
+  std::string format = "csv";   // csv | xlsx
+  bool outcomes = false;        // also every path's outcome
+  bool force = false;
+};
+int export_command(const ExportRequest& request, std::ostream& err);
+
+struct ReportRequest {
+  std::string results, output = "report.html";
+  std::string compare;  // B.h5: include `compare results B` (what the ICB carries)
+  std::string tornado;  // a file written by rxstress tornado
+  std::string pdf;      // also print to this PDF (headless Chromium)
+  bool force = false;
+  std::string command_line;
+};
+int report_command(const ReportRequest& request, std::ostream& err);
+
 // `rxstress replay`: recomputes one path from the file's own scenario and seed, checks it equals
 // what is stored (exit 1 if not) and breaks the holder's spend on that path down by driver.
 struct ReplayRequest {

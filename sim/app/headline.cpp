@@ -149,10 +149,22 @@ Table holders_table(const ModelResults& m, std::size_t y) {
   };
   for (std::size_t h = 0; h < m.H; ++h) {
     const std::size_t j = y * m.H + h;
-    t.rows.push_back({m.holders[h], m.list_size[h], m.budget[j], m.mean[j], m.sd[j], m.cv[j],
-                      m.quantiles[j * Q + 4], m.var[j * 2], m.es[j * 2], m.var[j * 2 + 1],
-                      p(j, 0.0), p(j, 0.02), p(j, 0.05)});
-    for (std::size_t c = 0; c < C; ++c) t.rows.back().push_back(m.reserve[j * C + c]);
+    std::vector<Cell> row{m.holders[h],
+                          m.list_size[h],
+                          m.budget[j],
+                          m.mean[j],
+                          m.sd[j],
+                          m.cv[j],
+                          m.quantiles[j * Q + 4],
+                          m.var[j * 2],
+                          m.es[j * 2],
+                          m.var[j * 2 + 1],
+                          p(j, 0.0),
+                          p(j, 0.02),
+                          p(j, 0.05)};
+    for (std::size_t c = 0; c < C; ++c)
+      row.emplace_back(std::in_place_type<double>, m.reserve[j * C + c]);
+    t.rows.push_back(std::move(row));
   }
   return t;
 }

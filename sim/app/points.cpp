@@ -29,7 +29,7 @@ std::string point_command(const RunRequest& base, const Point& p) {
 }
 
 RunInfo info_of(const RunRequest& base, const Point& p) {
-  return {point_command(base, p), utc_now(), 32};
+  return {point_command(base, p), utc_now(), RunOptions{}.block_paths};
 }
 
 // Feeds the blocks of a combined model (every point's delegation models one after another) to

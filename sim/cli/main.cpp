@@ -121,6 +121,29 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   tornado_cmd->add_option("--model", tornado.model, "delegation model (default: the first)");
 
+  rxstress::ExportRequest exporting;
+  auto* export_cmd = app.add_subcommand(
+      "export", "the statistics as one tidy table (CSV or Excel), optionally every path's outcome");
+  export_cmd->add_option("results", exporting.results, "results file (HDF5)")->required();
+  export_cmd->add_option("--format", exporting.format, "csv or xlsx")
+      ->check(CLI::IsMember({"csv", "xlsx"}))
+      ->capture_default_str();
+  export_cmd->add_option("-o,--output", exporting.output,
+                         "output file (default: the results file's name, .csv or .xlsx)");
+  export_cmd->add_flag("--outcomes", exporting.outcomes, "also every path's outcome");
+  export_cmd->add_flag("--force", exporting.force, "overwrite existing files");
+
+  rxstress::ReportRequest report;
+  report.command_line = run.command_line;
+  auto* report_cmd =
+      app.add_subcommand("report", "one self-contained HTML report a board can read (and PDF)");
+  report_cmd->add_option("results", report.results, "results file (HDF5)")->required();
+  report_cmd->add_option("-o,--output", report.output, "HTML file")->capture_default_str();
+  report_cmd->add_option("--compare", report.compare, "results file B: what changes from A to B");
+  report_cmd->add_option("--tornado", report.tornado, "a file written by rxstress tornado");
+  report_cmd->add_option("--pdf", report.pdf, "also print the report to this PDF (chromium)");
+  report_cmd->add_flag("--force", report.force, "overwrite existing files");
+
   rxstress::ReplayRequest replay;
   auto* replay_cmd =
       app.add_subcommand("replay", "recompute one path and check it equals the results file");
@@ -144,6 +167,8 @@ int main(int argc, char** argv) {
   if (*summary_cmd) return rxstress::summary_command(summary, std::cout, std::cerr);
   if (*sweep_cmd) return rxstress::sweep_command(sweep, std::cout, std::cerr);
   if (*tornado_cmd) return rxstress::tornado_command(tornado, std::cout, std::cerr);
+  if (*export_cmd) return rxstress::export_command(exporting, std::cerr);
+  if (*report_cmd) return rxstress::report_command(report, std::cerr);
   if (*compare_cmd) return rxstress::compare_command(compare, std::cout, std::cerr);
   if (*replay_cmd) return rxstress::replay_command(replay, std::cout, std::cerr);
   return 2;

@@ -1,4 +1,7 @@
-"""Read rxstress results files (HDF5, format version 1) into labelled pandas objects.
+"""rxstress: read results files (HDF5, format version 1) into labelled pandas objects.
+
+The package also holds `rxstress.export` (the tidy CSV / Excel export behind `rxstress export`) and
+`rxstress.report` (the board report behind `rxstress report`).
 
 The file layout is documented field by field in sim/io/FORMAT.md; this module is a thin,
 read-only layer over h5py that names every axis:
@@ -23,6 +26,7 @@ Money is GBP; variance = spend - budget, positive = overspend. Years are given e
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional, Sequence, Union
 
@@ -45,6 +49,10 @@ __all__ = [
     "open_results",
     "default_results_path",
     "exceedance_curve",
+    "long_statistics",
+    "ResultsInputError",
+    "open_input",
+    "run_command",
 ]
 
 
@@ -169,7 +177,7 @@ class Results:
             known = ", ".join(str(v) for v in SUPPORTED_MAJOR_VERSIONS)
             raise UnsupportedFormatVersionError(
                 f"{self.path}: rxstress results format_version {_str(version)} is not supported "
-                f"by this reader (it reads major version {known}); use the notebooks/rxstress.py "
+                f"by this reader (it reads major version {known}); use the rxstress package "
                 f"of the rxstress release that wrote the file")
         self.format_version = version.item() if isinstance(version, np.generic) else version
 
@@ -698,6 +706,82 @@ class Results:
                 "top_driver_share": mean_share.max() if top is not None else np.nan,
             })
         return pd.DataFrame(rows).set_index("model")
+
+
+class ResultsInputError(Exception):
+    """Bad input to a command of the package (exit status 2): 'FILE: key: problem; expected ...'."""
+
+
+def open_input(path: str, force_outputs=(), force: bool = False) -> "Results":
+    """Opens the results file a command reads, after refusing outputs that exist without --force:
+    every problem is a ResultsInputError ('FILE: results: problem; expected ...', exit 2)."""
+    for out in filter(None, force_outputs):
+        if os.path.exists(out) and not force:
+            raise ResultsInputError(f"{out}: already exists; expected --force to overwrite it")
+    if not os.path.isfile(path):
+        raise ResultsInputError(f"{path}: results: no such file; expected a results file written "
+                                f"by rxstress run")
+    try:
+        return open_results(path)
+    except ResultsFormatError as e:
+        raise ResultsInputError(f"{path}: results: {e}") from e
+
+
+def run_command(main_body) -> int:
+    """Runs a command's body: 0, or 2 with 'rxstress: <message>' for a ResultsInputError."""
+    try:
+        main_body()
+    except ResultsInputError as e:
+        print(f"rxstress: {e}", file=sys.stderr)
+        return 2
+    return 0
+
+
+_UNITS = {"budget": "GBP", "mean": "GBP", "sd": "GBP", "se_mean": "GBP", "cv": "fraction of budget",
+          "q95_ci_low": "GBP", "q95_ci_high": "GBP"}
+
+
+def _statistic_name(column: str) -> (str, str):
+    """A stats() column as the CLI names it, with its unit: 'var95' -> ('var95_gbp', 'GBP'),
+    'p>5%' -> ('p_over_5pct', 'probability'), 'cv' -> ('cv', 'fraction of budget')."""
+    if column.startswith("p>"):
+        return f"p_over_{column[2:-1]}pct", "probability"
+    if column.startswith("reserve") or column[:1] == "q" or column[:3] in ("var", "es9") \
+            or column.startswith("rp") or _UNITS.get(column) == "GBP":
+        return f"{column}_gbp", "GBP"
+    return column, _UNITS.get(column, "")
+
+
+def long_statistics(res: "Results") -> pd.DataFrame:
+    """Every statistic of every model, holder and settlement year, one row each: columns model,
+    holder_level, holder, year, statistic, value, unit (GBP or probability or fraction). The
+    holders' rows come with their reserves and attribution; 'ICB carries' and 'ICB residual' rows
+    give what the ICB carries and the residual of the terms. Names and units as `rxstress summary
+    --format csv` and `rxstress compare` use them."""
+    frames = []
+    for model in res.model_names:
+        parts = [res.stats(model)]
+        if "reserve" in res._model(model)["stats"]:
+            parts.append(res.reserves(model))
+        st = pd.concat(parts, axis=1)
+        att = res.attribution(model).add_prefix("attribution_")
+        icb = [res.icb_residual_stats(model)]
+        if "icb_carries" in res._model(model)["stats"]:
+            icb.insert(0, res.icb_carries_stats(model))
+        for frame, with_attribution in ((st, True), (pd.concat(icb), False)):
+            long = frame.stack(dropna=False).rename("value").reset_index()
+            long.columns = ["year", "holder", "column", "value"]
+            named = long["column"].map(_statistic_name)
+            long["statistic"] = [n for n, _ in named]
+            long["unit"] = [u for _, u in named]
+            frames.append(long.drop(columns="column").assign(model=model))
+            if with_attribution:
+                a = att.stack(dropna=False).rename("value").reset_index()
+                a.columns = ["year", "holder", "statistic", "value"]
+                frames.append(a.assign(unit="fraction of variance", model=model))
+    out = pd.concat(frames, ignore_index=True)
+    out["holder_level"] = out["model"].map({m: res.holder_level(m) for m in res.model_names})
+    return out[["model", "holder_level", "holder", "year", "statistic", "value", "unit"]]
 
 
 def open_results(path: Union[str, os.PathLike, None] = None) -> Results:
