@@ -92,7 +92,8 @@ def funnel_figure(res, y):
             names = list(st.index)
             if level == "practice":
                 pr = res.practices
-                names = [f"{i} {pr.loc[i, 'name']}" if i in pr.index else i for i in st.index]
+                names = [f"{i} {pr.loc[i, 'name']}" if i in pr.index and pr.loc[i, "name"] != i
+                         else i for i in st.index]
             fig, above, below = figures.funnel(
                 hold.loc[st.index, "list_size"], st[f"p>{100 * THRESHOLD:g}%"], names, level,
                 THRESHOLD, f"Funnel plot of {level}s under {m}")
