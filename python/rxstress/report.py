@@ -122,13 +122,20 @@ def attribution_figure(res, y):
 
 
 def assumptions(res):
+    """Each driver's resolved parameters (/drivers/parameters: 'key = value [unit] (default)  #
+    meaning' per line; a long value may run onto further lines) and its source."""
     out = []
     for _, d in res.drivers.iterrows():
         params = []
         for line in str(d.get("parameters", "")).splitlines():
-            key, _, rest = line.partition(" = ")
+            key, sep, rest = line.partition(" = ")
+            if not sep or " " in key:  # the continuation of a multi-line value
+                if params:
+                    params[-1]["value"] += " " + line.strip()
+                continue
             value, _, meaning = rest.partition("  # ")
             params.append({"key": key, "value": value, "meaning": meaning})
+        params = [p for p in params if not p["key"].endswith((".type", ".name", ".source"))]
         out.append({"name": d["name"], "type": d.get("type", ""), "source": d.get("source", ""),
                     "parameters": params})
     return out
