@@ -100,6 +100,24 @@ TEST_CASE("replay finds a tampered value and names it", "[replay]") {
   CHECK(cli("replay " + bad.string() + " --path 16").status == 0);
 }
 
+TEST_CASE("replay refuses a file of the old stream scheme by name (exit 2)", "[replay]") {
+  for (const std::string& version : {std::string("del"), std::string("1")}) {
+    const fs::path old = work_dir() / ("stream-" + version + ".h5");
+    fs::copy_file(small_results(), old, fs::copy_options::overwrite_existing);
+    const std::string change =
+        version == "del" ? "del f.attrs['stream_version']" : "f.attrs['stream_version'] = 1";
+    const Result edit = shell("/usr/bin/python3 -c \"import h5py; f=h5py.File('" + old.string() +
+                              "','r+'); " + change + "; f.close()\" 2>&1");
+    INFO(edit.output);
+    REQUIRE(edit.status == 0);
+    const Result r = cli("replay " + old.string() + " --path 3");
+    INFO(r.output);
+    CHECK(r.status == 2);
+    CHECK_THAT(r.output,
+               Contains("stream_version: the file was drawn with random stream scheme 1"));
+  }
+}
+
 TEST_CASE("replay's driver spends sum to the holder's gross plus budget", "[replay]") {
   for (const std::string args :
        {"", " --holder P00003", " --holder PROV02", " --model practice-held",

@@ -14,6 +14,7 @@
 #include "rxstress/random.hpp"
 #include "rxstress/scenario.hpp"
 #include "rxstress/terms.hpp"
+#include "simd/draws.hpp"
 
 using rxstress::carved;
 using rxstress::CarveOut;
@@ -434,7 +435,7 @@ TEST_CASE("closed form: expected retained outcome of a corridor on a Normal vari
   // b = 1e6: u = 0.02 -> U = L = 2e4.
   const double b = 1e6;
   const Case cases[] = {{1e4, 4e4, 0.02, 0.5}, {-1.5e4, 2.5e4, 0.02, 0.2}, {2e4, 1e5, 0.05, 0.0}};
-  std::uint64_t purpose = rxstress::stream_key("test_terms/corridor");
+  std::uint64_t purpose = rxstress::name_hash("test_terms/corridor");
   for (const Case& k : cases) {
     const Corridor c = make_corridor(k.u, k.u, k.s, k.s);
     const double U = k.u * b, L = k.u * b;
@@ -571,11 +572,11 @@ TEST_CASE("closed form: expected carve-out and moments of the severity laws", "[
   const Severity laws[] = {Severity("lognormal", 30000.0, 0.8), Severity("gamma", 40000.0, 0.8),
                            Severity("gamma", 40000.0, 0.5), Severity("gamma", 40000.0, 1.5),
                            Severity("pareto", 20000.0, 6.0)};
-  std::uint64_t purpose = rxstress::stream_key("test_terms/severity");
+  std::uint32_t path = 0;
   for (const Severity& sev : laws) {
-    rxstress::Stream s(7, purpose++, 0, 0);
-    std::vector<double> cost(kDraws);
-    for (double& v : cost) v = sev.draw(s);
+    // The engine's own vector sampler of the law (simd/severity-inl.h).
+    const std::vector<double> cost = rxstress::draws::severities(
+        rxstress::stream_key(7, "test_terms/severity"), path++, sev.prepared(), kDraws);
     INFO(sev.law() << " mean " << sev.mean() << " second moment " << sev.second_moment());
 
     check_within_4se("mean", sev.mean(), mean_se(cost));

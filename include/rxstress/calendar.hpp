@@ -24,6 +24,11 @@ class Calendar {
   int year_of(int t) const { return year_of_month_[t]; }  // settlement year index of month t
   int first_month(int y) const { return year_first_month_[y]; }
   int months_in_year(int y) const;
+  // Whether month t is the last month of its settlement year (or of the horizon).
+  bool ends_year(int t) const {
+    const int y = year_of(t);
+    return t + 1 == first_month(y) + months_in_year(y);
+  }
   std::string year_label(int y) const;  // "2026/27"
 
  private:

@@ -1,6 +1,12 @@
 // A spend driver (DESIGN §2.2): a plug-in that adds its contribution to the spend of every practice
 // on one path and knows its exact expectation. A new driver is one file in sim/drivers/ that calls
 // register_driver() with its YAML `type`; the engine does not change.
+//
+// Engine version 2 (structure of arrays): a driver works on all the practices of a path at once,
+// in vectors of consecutive practices, and writes flat arrays whose rows are `stride` doubles long
+// (the practices, padded to a whole number of the widest vectors). Its random numbers come from the
+// streams of stream scheme 2 (rxstress/random.hpp): per-practice draws through the vector samplers
+// in sim/simd/, per-path draws through SystemicStream (rxstress/systemic.hpp).
 #pragma once
 
 #include <cstdint>
@@ -18,12 +24,12 @@ namespace rxstress {
 
 class ParamNode;  // sim/scenario/param_node.hpp: what a driver factory reads its YAML through
 
-// One high-cost patient's cost inside one settlement year, kept for per-patient carve-outs.
-struct PatientCost {
-  std::uint32_t practice;
-  std::uint32_t year;
-  double cost;  // GBP paid in that year for this patient
-};
+// Widest vector the engine dispatches to, in doubles (AVX-512): practice arrays are padded to a
+// multiple of it, so every kernel runs whole vectors.
+inline constexpr std::size_t kMaxLanes = 8;
+inline constexpr std::size_t padded_size(std::size_t practices) {
+  return (practices + kMaxLanes - 1) / kMaxLanes * kMaxLanes;
+}
 
 // A per-path systemic factor a driver reports in /national.
 struct NationalSeries {
@@ -33,12 +39,18 @@ struct NationalSeries {
   bool monthly = false;  // [K, T] if true, else [K]
 };
 
-// Where a driver writes one path. Everything is added to (the engine zeroes it first).
+// Where a driver writes one path. Arrays are zeroed by the engine before each driver runs.
 struct DriverOutput {
-  std::span<double> annual;    // [practice * years + year]: contribution per settlement year, GBP
-  std::span<double> monthly;   // [practice * months + t], or empty when the path needs no months
+  std::size_t stride = 0;      // doubles per row: padded_size(practices)
+  std::span<double> annual;    // this driver's spend, [year * stride + practice], GBP (own array)
+  std::span<double> monthly;   // every driver's spend, [t * stride + practice], GBP (add to it);
+                               // empty unless the path keeps its months (trajectory paths)
   std::span<double> national;  // this driver's national series, concatenated as declared
-  std::vector<PatientCost>* patients = nullptr;  // non-null: record high-cost patients' costs
+  // Carve-outs (DESIGN §2.4): for each threshold k of carve_thresholds, the part of each high-cost
+  // patient's in-year cost above it, summed per practice: carve[(k * years + y) * stride + i]
+  // (add to it). Only drivers with per-patient costs write here.
+  std::span<const double> carve_thresholds;
+  std::span<double> carve;
 };
 
 struct PathContext {
@@ -61,24 +73,14 @@ class Driver {
   const std::string& type() const { return header_.type; }
   const std::string& name() const { return header_.name; }
   const std::string& source() const { return header_.source; }
-  std::uint64_t key() const { return stream_key(header_.name); }
 
   virtual std::vector<NationalSeries> national_series() const { return {}; }
-  // Adds this driver's contribution on path ctx.path. Must draw only from streams
-  // Stream(ctx.seed, key(), ctx.path, practice-or-kSystemic).
+  // Adds this driver's contribution on path ctx.path. Draws only from the streams keyed by
+  // stream_key(ctx.seed, name()) with counter (practice, ctx.path, substream, block).
   virtual void simulate(const PathContext& ctx, DriverOutput& out) const = 0;
   // Exact E[contribution] per practice and month, written to monthly[practice * months + t].
   virtual void expected(const Population& pop, const Calendar& cal,
                         std::span<double> monthly) const = 0;
-
- protected:
-  // Streams of this driver on a path.
-  Stream systemic_stream(const PathContext& ctx) const {
-    return Stream(ctx.seed, key(), ctx.path, kSystemic);
-  }
-  Stream practice_stream(const PathContext& ctx, std::size_t practice) const {
-    return Stream(ctx.seed, key(), ctx.path, practice);
-  }
 
  private:
   Header header_;

@@ -29,6 +29,8 @@ class Model {
   const Scenario& scenario() const { return sc_; }
   const Calendar& calendar() const { return cal_; }
   std::size_t practices() const { return sc_.population.size(); }
+  // Doubles per row of the engine's per-practice arrays: the practices padded to whole vectors.
+  std::size_t stride() const { return padded_size(practices()); }
   std::size_t drivers() const { return sc_.drivers.size(); }
   int years() const { return cal_.years(); }
   int months() const { return cal_.months(); }
@@ -56,13 +58,17 @@ class Model {
   std::size_t national_driver(std::size_t i) const { return national_driver_[i]; }
   std::size_t national_width() const { return national_width_; }  // doubles per path
   std::size_t national_offset(std::size_t driver) const { return national_offset_[driver]; }
-  bool needs_patients() const;  // some model has a carve-out
+  // The distinct carve-out thresholds of the models (GBP per patient per year), and which one
+  // model m uses (meaningful only when it has a carve-out).
+  const std::vector<double>& carve_thresholds() const { return carve_thresholds_; }
+  std::size_t carve_index(std::size_t m) const { return carve_index_[m]; }
   // Drivers whose practice-level annual spend is written (outputs.driver_detail).
   const std::vector<std::size_t>& detail_drivers() const { return detail_drivers_; }
 
  private:
   void build_levels();
   void build_budgets();
+  void build_carve_thresholds();
 
   const Scenario& sc_;
   Calendar cal_;
@@ -74,6 +80,8 @@ class Model {
   std::vector<std::size_t> national_offset_, national_driver_;
   std::size_t national_width_ = 0;
   std::vector<std::size_t> detail_drivers_;
+  std::vector<double> carve_thresholds_;
+  std::vector<std::size_t> carve_index_;
 };
 
 }  // namespace rxstress

@@ -14,6 +14,7 @@
 #include "rxstress/app.hpp"
 #include "rxstress/engine.hpp"
 #include "rxstress/error.hpp"
+#include "rxstress/random.hpp"
 
 namespace rxstress {
 namespace {
@@ -170,8 +171,23 @@ Table breakdown_table(const Model& model, const Block& block, const Target& t, s
   return table;
 }
 
+// Paths can only be recomputed with the stream scheme that drew them: files written before
+// stream scheme 2 (no `stream_version`) are refused, not reported as mismatches.
+void require_stream_version(const h5::File& f, const ReplayRequest& r) {
+  const std::int64_t version = f.has_attr("stream_version") ? f.attr_int("stream_version") : 1;
+  if (version != kStreamVersion)
+    throw bad_input(r, "stream_version",
+                    fmt::format("the file was drawn with random stream scheme {} (rxstress before "
+                                "0.2), which this rxstress no longer has",
+                                version),
+                    fmt::format("a file of stream scheme {}: run its scenario again with this "
+                                "rxstress to replay it",
+                                kStreamVersion));
+}
+
 int replay(const ReplayRequest& r, std::ostream& out, std::ostream& err) {
   const h5::File f = open_results(r.results);
+  require_stream_version(f, r);
   const std::int64_t K = f.attr_int("paths");
   if (r.path < 0 || r.path >= K)
     throw bad_input(r, "--path", fmt::format("path {} is out of range", r.path),

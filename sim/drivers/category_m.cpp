@@ -3,10 +3,10 @@
 //   I_q = I_{q-1} exp(sd z_q - sd^2/2), I_{-1} = 1, so E[I_q] = 1 (a mean-one random walk). The
 //   first revision acts at month 0: months 0..every-1 use I_0. Practice i pays (I_q - 1) g_i B_i/12
 //   in every month of revision q, so the exact expectation is 0.
+// Streams: systemic draw q is z_q. No practice draws.
 #include <algorithm>
-#include <cmath>
 
-#include "drivers/laws.hpp"
+#include "drivers/scaled_profile.hpp"
 
 namespace rxstress {
 namespace {
@@ -19,8 +19,10 @@ class CategoryM final : public Driver {
     step_sd_ = s.params.number("step_sd", Range::non_negative(), "log-scale",
                                "sd of the log price step at each revision");
     s.params.finish();
+    std::vector<double> generic;
     for (std::size_t i = 0; i < s.population.size(); ++i)
-      generic_.push_back(s.population.generic_share[i] * s.population.annual_spend[i] / 12.0);
+      generic.push_back(s.population.generic_share[i] * s.population.annual_spend[i] / 12.0);
+    generic_ = padded(generic);
   }
 
   std::vector<NationalSeries> national_series() const override {
@@ -30,15 +32,17 @@ class CategoryM final : public Driver {
 
   void simulate(const PathContext& ctx, DriverOutput& out) const override {
     MonthlyProfile change(ctx.calendar);
-    Stream s = systemic_stream(ctx);
+    SystemicStream s(ctx.seed, name(), ctx.path);
     double index = 1.0;
     for (int t = 0; t < ctx.calendar.months(); ++t) {
-      if (t % every_ == 0) index *= std::exp(step_sd_ * draw_normal(s) - 0.5 * step_sd_ * step_sd_);
+      if (t % every_ == 0)
+        index *= portable::exp(step_sd_ * s.normal() - 0.5 * step_sd_ * step_sd_);
       out.national[t] = index;
       change[t] = index - 1.0;
     }
     change.close();
-    for (std::size_t i = 0; i < generic_.size(); ++i) change.add_scaled(out, i, generic_[i]);
+    if (!change.zero())
+      add_scaled_profile(generic_, PracticeMultiplier::one(), *this, ctx, change, out);
   }
 
   void expected(const Population&, const Calendar&, std::span<double> monthly) const override {
@@ -48,7 +52,7 @@ class CategoryM final : public Driver {
  private:
   double step_sd_ = 0.0;
   int every_ = 3;
-  std::vector<double> generic_;  // g_i B_i / 12, GBP/month
+  std::vector<double> generic_;  // g_i B_i / 12, GBP/month, padded
 };
 
 std::unique_ptr<Driver> make(DriverSetup& s) { return std::make_unique<CategoryM>(s); }

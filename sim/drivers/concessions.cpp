@@ -3,11 +3,73 @@
 //   a_t with a_t an AR(1) of stationary sd s, so E[u_t | regime] = u_r. Practice i pays u_t * g_i *
 //   B_i/12 * x_it with x_it ~ Gamma(k, 1/k): each month's basket hits practices unevenly. Month 0
 //   is in the `start` regime; transitions act from month 1; a_0 ~ Normal(0, s^2).
+// Streams: systemic draws in order: the start regime's uniform, a_0's normal, then for each month
+//   t >= 1 a uniform (transition) and a normal (innovation). Practice i: x_it is a Gamma draw on
+//   substream t.
+#ifndef RXSTRESS_DRIVERS_CONCESSIONS_SHARED
+#define RXSTRESS_DRIVERS_CONCESSIONS_SHARED
 #include <cmath>
 
-#include "drivers/contribution.hpp"
+#include "drivers/laws.hpp"
 
+namespace rxstress::concessions {
+
+struct Constants {
+  std::vector<double> generic;  // g_i B_i / 12, GBP/month, padded with 0
+  GammaShape dispersion;        // k
+};
+
+}  // namespace rxstress::concessions
+#endif
+
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "drivers/concessions.cpp"
+#include <hwy/foreach_target.h>  // IWYU pragma: keep
+
+#include <hwy/highway.h>
+
+#include "drivers/kernels-inl.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace rxstress::HWY_NAMESPACE {
+
+// `rate[t]` = u_t / k of this path: the practice pays generic_i * rate[t] * Gamma(k).
+void concessions_kernel(const concessions::Constants& c, const RoundKeys& keys,
+                        const PathContext& ctx, const double* rate, DriverOutput& out) {
+#if RXSTRESS_KERNELS
+  with_lanes([&](auto df) {
+    using DF = decltype(df);
+    const PathStreams<DF> streams = path_streams(df, keys, ctx);
+    const Calendar& cal = ctx.calendar;
+    for (std::size_t i = 0; i < out.stride; i += hn::Lanes(df)) {
+      const auto practice = iota_from(UintTag<DF>(), i);
+      const auto generic = load(df, c.generic, i);
+      VecF<DF> year_sum = hn::Zero(df);
+      for (int t = 0; t < cal.months(); ++t) {
+        const auto x =
+            gamma_practices(df, streams, practice, static_cast<std::uint32_t>(t), c.dispersion);
+        year_sum = hn::MulAdd(hn::Set(df, rate[t]), x, year_sum);
+        if (!out.monthly.empty())
+          add_month(df, out, t, i, hn::Mul(generic, hn::Mul(hn::Set(df, rate[t]), x)));
+        if (cal.ends_year(t)) {
+          store_year(df, out, cal.year_of(t), i, hn::Mul(generic, year_sum));
+          year_sum = hn::Zero(df);
+        }
+      }
+    }
+  });
+#else
+  no_kernel(c, keys, ctx, rate, out);
+#endif
+}
+
+}  // namespace rxstress::HWY_NAMESPACE
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
 namespace rxstress {
+HWY_EXPORT(concessions_kernel);
+
 namespace {
 
 class Concessions final : public Driver {
@@ -33,7 +95,11 @@ class Concessions final : public Driver {
     dispersion_ = s.params.number("dispersion", Range::positive(), "Gamma shape k",
                                   "practice dispersion x ~ Gamma(k, 1/k)");
     s.params.finish();
-    dispersion_law_ = GammaLaw(dispersion_);
+    c_.dispersion = GammaShape(dispersion_);
+    std::vector<double> generic;
+    for (std::size_t i = 0; i < s.population.size(); ++i)
+      generic.push_back(s.population.generic_share[i] * s.population.annual_spend[i] / 12.0);
+    c_.generic = padded(generic);
     if (start == "crisis") p_crisis_start_ = 1.0;
     if (start == "stationary")
       p_crisis_start_ = enter_ + exit_ > 0.0 ? enter_ / (enter_ + exit_) : 0.0;
@@ -45,16 +111,10 @@ class Concessions final : public Driver {
   }
 
   void simulate(const PathContext& ctx, DriverOutput& out) const override {
-    const int months = ctx.calendar.months();
-    std::vector<double> u = national_uplift(ctx, out.national);
-    for (std::size_t i = 0; i < ctx.population.size(); ++i) {
-      Stream s = practice_stream(ctx, i);
-      PracticeMonths pm(out, ctx.calendar, i);
-      const double generic =
-          ctx.population.generic_share[i] * ctx.population.annual_spend[i] / 12.0;
-      for (int t = 0; t < months; ++t)
-        pm.add(t, u[t] * generic * dispersion_law_.draw(s) / dispersion_);
-    }
+    std::vector<double> rate = national_uplift(ctx, out.national);
+    for (double& r : rate) r /= dispersion_;
+    HWY_DYNAMIC_DISPATCH(concessions_kernel)
+    (c_, round_keys(stream_key(ctx.seed, name())), ctx, rate.data(), out);
   }
 
   void expected(const Population& pop, const Calendar& cal,
@@ -73,18 +133,19 @@ class Concessions final : public Driver {
   // Draws the regime and uplift of every month; writes them to the national series.
   std::vector<double> national_uplift(const PathContext& ctx, std::span<double> national) const {
     const int months = ctx.calendar.months();
-    Stream s = systemic_stream(ctx);
+    SystemicStream s(ctx.seed, name(), ctx.path);
     bool crisis = s.uniform() < p_crisis_start_;
-    double a = noise_sd_ * draw_normal(s);
+    double a = noise_sd_ * s.normal();
     const double innovation = noise_sd_ * std::sqrt(1.0 - phi_ * phi_);
     std::vector<double> u(months);
     for (int t = 0; t < months; ++t) {
       if (t > 0) {
         const double r = s.uniform();
         crisis = crisis ? r >= exit_ : r < enter_;
-        a = phi_ * a + innovation * draw_normal(s);
+        a = phi_ * a + innovation * s.normal();
       }
-      u[t] = (crisis ? uplift_crisis_ : uplift_calm_) * std::exp(a - 0.5 * noise_sd_ * noise_sd_);
+      u[t] =
+          (crisis ? uplift_crisis_ : uplift_calm_) * portable::exp(a - 0.5 * noise_sd_ * noise_sd_);
       national[t] = u[t];
       national[months + t] = crisis ? 1.0 : 0.0;
     }
@@ -93,7 +154,7 @@ class Concessions final : public Driver {
 
   double uplift_calm_ = 0.0, uplift_crisis_ = 0.0, enter_ = 0.0, exit_ = 0.0;
   double noise_sd_ = 0.0, phi_ = 0.0, dispersion_ = 1.0, p_crisis_start_ = 0.0;
-  GammaLaw dispersion_law_;  // x_it = Gamma(k) / k
+  concessions::Constants c_;
 };
 
 std::unique_ptr<Driver> make(DriverSetup& s) { return std::make_unique<Concessions>(s); }
@@ -101,3 +162,4 @@ const bool registered = register_driver("concessions", &make);
 
 }  // namespace
 }  // namespace rxstress
+#endif  // HWY_ONCE

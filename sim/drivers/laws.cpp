@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <initializer_list>
 #include <numeric>
@@ -79,8 +80,11 @@ void DiscreteLaw::read_range(ParamNode& node, std::string_view meaning) {
   }
 }
 
-int DiscreteLaw::draw(Stream& s) const {
-  return values_[draw_discrete(s, cdf_.data(), static_cast<int>(cdf_.size()))];
+int DiscreteLaw::draw(SystemicStream& s) const {
+  const double u = s.uniform();
+  for (std::size_t i = 0; i + 1 < cdf_.size(); ++i)
+    if (u < cdf_[i]) return values_[i];
+  return values_.back();
 }
 
 BetaLaw::BetaLaw(ParamNode node, std::string_view unit, std::string_view meaning) {
@@ -108,14 +112,8 @@ BetaLaw::BetaLaw(ParamNode node, std::string_view unit, std::string_view meaning
   node.finish();
   a_ = mean_ * concentration;
   b_ = (1.0 - mean_) * concentration;
-  gamma_a_ = GammaLaw(a_);
-  gamma_b_ = GammaLaw(b_);
-}
-
-double BetaLaw::draw(Stream& s) const {
-  const double x = gamma_a_.draw(s);
-  const double y = gamma_b_.draw(s);
-  return x / (x + y);
+  shape_a_ = GammaShape(a_);
+  shape_b_ = GammaShape(b_);
 }
 
 NormalLaw::NormalLaw(ParamNode node, std::string_view unit, std::string_view meaning) {
@@ -124,7 +122,17 @@ NormalLaw::NormalLaw(ParamNode node, std::string_view unit, std::string_view mea
   node.finish();
 }
 
-double NormalLaw::draw(Stream& s) const { return mean_ + sd_ * draw_normal(s); }
+std::vector<double> padded(std::span<const double> values, double pad) {
+  std::vector<double> out(padded_size(values.size()), pad);
+  std::copy(values.begin(), values.end(), out.begin());
+  return out;
+}
+
+std::vector<double> monthly_spend(const Population& pop) {
+  std::vector<double> out;
+  for (double b : pop.annual_spend) out.push_back(b / 12.0);
+  return out;
+}
 
 std::string series_name(const Driver& driver, std::string_view base) {
   if (driver.name() == driver.type()) return std::string(base);
@@ -138,17 +146,6 @@ void MonthlyProfile::close() {
     year_[cal_.year_of(t)] += month_[t];
     zero_ = zero_ && month_[t] == 0.0;
   }
-}
-
-void MonthlyProfile::add_scaled(DriverOutput& out, std::size_t practice, double factor) const {
-  if (zero_ || factor == 0.0) return;
-  // Annual totals come from the year sums on every path, so that they do not depend on whether
-  // the path also keeps its months.
-  double* annual = out.annual.data() + practice * cal_.years();
-  for (int y = 0; y < cal_.years(); ++y) annual[y] += factor * year_[y];
-  if (out.monthly.empty()) return;
-  double* monthly = out.monthly.data() + practice * cal_.months();
-  for (int t = 0; t < cal_.months(); ++t) monthly[t] += factor * month_[t];
 }
 
 void MonthlyProfile::fill(std::span<const double> factor, std::span<double> monthly) const {

@@ -5,9 +5,9 @@
 //   practice adopts with its own multiplier y_i ~ Gamma(mean 1, cv), constant over the horizon
 //   (the "postcode lottery" of implementation). Practice i pays
 //   n_i * prevalence * uptake_t * y_i * cost_per_patient_month.
-#include <cmath>
-
-#include "drivers/laws.hpp"
+// Streams: systemic draws in order: L (uniform), peak (Beta). Practice i: y_i a Gamma draw on
+//   substream 0.
+#include "drivers/scaled_profile.hpp"
 
 namespace rxstress {
 namespace {
@@ -30,6 +30,7 @@ class NewMedicines final : public Driver {
         s.params.number("practice_cv", Range::between(0.0, 10.0), "coefficient of variation",
                         "spread of the practice adoption multiplier (mean 1)"));
     s.params.finish();
+    factor_ = padded(treated_cost(s.population));
   }
 
   std::vector<NationalSeries> national_series() const override {
@@ -40,7 +41,7 @@ class NewMedicines final : public Driver {
   }
 
   void simulate(const PathContext& ctx, DriverOutput& out) const override {
-    Stream national = systemic_stream(ctx);
+    SystemicStream national(ctx.seed, name(), ctx.path);
     const int launch = launch_.draw(national);
     const double peak = peak_.draw(national);
     out.national[0] = launch;
@@ -49,12 +50,7 @@ class NewMedicines final : public Driver {
     for (int t = 0; t < ctx.calendar.months(); ++t) uptake[t] = peak * curve(t, launch);
     uptake.close();
     if (uptake.zero()) return;  // launched after the horizon: no practice draws are needed
-    const Population& pop = ctx.population;
-    for (std::size_t i = 0; i < pop.size(); ++i) {
-      Stream s = practice_stream(ctx, i);
-      const double y = multiplier_.draw(s);
-      uptake.add_scaled(out, i, pop.list_size[i] * prevalence_ * cost_ * y);
-    }
+    add_scaled_profile(factor_, PracticeMultiplier::of(multiplier_), *this, ctx, uptake, out);
   }
 
   // E = n_i prevalence cost E[peak] sum_L P(L) curve(t, L), since peak, L and y are independent
@@ -65,22 +61,28 @@ class NewMedicines final : public Driver {
     for (int t = 0; t < cal.months(); ++t)
       for (std::size_t j = 0; j < launch_.size(); ++j)
         uptake[t] += launch_.prob(j) * peak_.mean() * curve(t, launch_.value(j));
-    std::vector<double> factor;
-    for (double n : pop.list_size) factor.push_back(n * prevalence_ * cost_);
-    uptake.fill(factor, monthly);
+    uptake.fill(treated_cost(pop), monthly);
   }
 
  private:
   // Uptake as a fraction of the peak in month t for a launch in month `launch`.
   double curve(int t, int launch) const {
     if (t < launch) return 0.0;
-    return 1.0 / (1.0 + std::exp(-(t - launch - half_peak_) / scale_));
+    return 1.0 / (1.0 + portable::exp(-(t - launch - half_peak_) / scale_));
+  }
+
+  // n_i * prevalence * cost: the monthly cost if every eligible patient were treated.
+  std::vector<double> treated_cost(const Population& pop) const {
+    std::vector<double> factor;
+    for (double n : pop.list_size) factor.push_back(n * prevalence_ * cost_);
+    return factor;
   }
 
   double prevalence_ = 0.0, cost_ = 0.0, half_peak_ = 0.0, scale_ = 1.0;
   MeanOneGamma multiplier_;  // the practice multiplier y_i
   DiscreteLaw launch_;
   BetaLaw peak_;
+  std::vector<double> factor_;  // treated_cost, padded
 };
 
 std::unique_ptr<Driver> make(DriverSetup& s) { return std::make_unique<NewMedicines>(s); }

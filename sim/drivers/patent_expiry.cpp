@@ -4,9 +4,11 @@
 //   min(1, (t - E + 1) / ramp) for t >= E, else 0 (1/ramp in the expiry month itself). Each
 //   practice spends share_i ~ Beta of its budget on the molecule (drawn per practice and path) and
 //   saves share_i * depth * fraction_t * B_i/12.
+// Streams: systemic draws in order: delay (uniform), depth (Beta). Practice i: share_i = X/(X+Y),
+//   X a Gamma draw on substream 0, Y on substream 1.
 #include <algorithm>
 
-#include "drivers/laws.hpp"
+#include "drivers/scaled_profile.hpp"
 
 namespace rxstress {
 namespace {
@@ -23,6 +25,7 @@ class PatentExpiry final : public Driver {
     ramp_ = static_cast<int>(s.params.integer("ramp_months", 1, 600, "months",
                                               "months for the price fall to take full effect"));
     s.params.finish();
+    spend_ = padded(monthly_spend(s.population));
   }
 
   std::vector<NationalSeries> national_series() const override {
@@ -33,7 +36,7 @@ class PatentExpiry final : public Driver {
   }
 
   void simulate(const PathContext& ctx, DriverOutput& out) const override {
-    Stream national = systemic_stream(ctx);
+    SystemicStream national(ctx.seed, name(), ctx.path);
     const int expiry = planned_ + delay_.draw(national);
     const double depth = depth_.draw(national);
     out.national[0] = expiry;
@@ -42,11 +45,7 @@ class PatentExpiry final : public Driver {
     for (int t = 0; t < ctx.calendar.months(); ++t) saving[t] = -depth * fraction(t, expiry);
     saving.close();
     if (saving.zero()) return;  // expiry after the horizon: no practice draws are needed
-    const Population& pop = ctx.population;
-    for (std::size_t i = 0; i < pop.size(); ++i) {
-      Stream s = practice_stream(ctx, i);
-      saving.add_scaled(out, i, share_.draw(s) * pop.annual_spend[i] / 12.0);
-    }
+    add_scaled_profile(spend_, PracticeMultiplier::of(share_), *this, ctx, saving, out);
   }
 
   // E = -B_i/12 E[share] E[depth] sum_d P(d) fraction(t, planned + d): share, depth and the delay
@@ -57,8 +56,8 @@ class PatentExpiry final : public Driver {
     for (int t = 0; t < cal.months(); ++t)
       for (std::size_t j = 0; j < delay_.size(); ++j)
         saving[t] -= delay_.prob(j) * depth_.mean() * fraction(t, planned_ + delay_.value(j));
-    std::vector<double> factor;
-    for (double b : pop.annual_spend) factor.push_back(share_.mean() * b / 12.0);
+    std::vector<double> factor = monthly_spend(pop);
+    for (double& f : factor) f *= share_.mean();
     saving.fill(factor, monthly);
   }
 
@@ -72,6 +71,7 @@ class PatentExpiry final : public Driver {
   BetaLaw share_, depth_;
   DiscreteLaw delay_;
   int planned_ = 0, ramp_ = 1;
+  std::vector<double> spend_;  // B_i / 12, padded
 };
 
 std::unique_ptr<Driver> make(DriverSetup& s) { return std::make_unique<PatentExpiry>(s); }

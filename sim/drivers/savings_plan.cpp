@@ -3,7 +3,9 @@
 //   discrete law). From month start_month + delay on, practice i saves planned * B_i/12 * D * y_i,
 //   with its own delivery multiplier y_i ~ Gamma(mean 1, cv), drawn per practice and path. A
 //   budget usually assumes full delivery, so a shortfall shows as overspend.
-#include "drivers/laws.hpp"
+// Streams: systemic draws in order: D (Beta), delay (uniform). Practice i: y_i a Gamma draw on
+//   substream 0.
+#include "drivers/scaled_profile.hpp"
 
 namespace rxstress {
 namespace {
@@ -22,6 +24,7 @@ class SavingsPlan final : public Driver {
         s.params.number("practice_cv", Range::between(0.0, 10.0), "coefficient of variation",
                         "spread of the practice delivery multiplier (mean 1)"));
     s.params.finish();
+    spend_ = padded(monthly_spend(s.population));
   }
 
   std::vector<NationalSeries> national_series() const override {
@@ -31,7 +34,7 @@ class SavingsPlan final : public Driver {
   }
 
   void simulate(const PathContext& ctx, DriverOutput& out) const override {
-    Stream national = systemic_stream(ctx);
+    SystemicStream national(ctx.seed, name(), ctx.path);
     const double delivery = delivery_.draw(national);
     const int delay = delay_.draw(national);
     out.national[0] = delivery;
@@ -41,11 +44,7 @@ class SavingsPlan final : public Driver {
       saving[t] = t >= start_ + delay ? -planned_ * delivery : 0.0;
     saving.close();
     if (saving.zero()) return;  // started after the horizon: no practice draws are needed
-    const Population& pop = ctx.population;
-    for (std::size_t i = 0; i < pop.size(); ++i) {
-      Stream s = practice_stream(ctx, i);
-      saving.add_scaled(out, i, pop.annual_spend[i] / 12.0 * multiplier_.draw(s));
-    }
+    add_scaled_profile(spend_, PracticeMultiplier::of(multiplier_), *this, ctx, saving, out);
   }
 
   // E = -planned B_i/12 E[D] P(start + delay <= t), E[y] = 1.
@@ -56,9 +55,7 @@ class SavingsPlan final : public Driver {
       for (std::size_t j = 0; j < delay_.size(); ++j)
         if (t >= start_ + delay_.value(j))
           saving[t] -= delay_.prob(j) * planned_ * delivery_.mean();
-    std::vector<double> factor;
-    for (double b : pop.annual_spend) factor.push_back(b / 12.0);
-    saving.fill(factor, monthly);
+    saving.fill(monthly_spend(pop), monthly);
   }
 
  private:
@@ -67,6 +64,7 @@ class SavingsPlan final : public Driver {
   int start_ = 0;
   BetaLaw delivery_;
   DiscreteLaw delay_;
+  std::vector<double> spend_;  // B_i / 12, padded
 };
 
 std::unique_ptr<Driver> make(DriverSetup& s) { return std::make_unique<SavingsPlan>(s); }

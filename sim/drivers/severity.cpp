@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 
+#include "rxstress/systemic.hpp"
+
 namespace rxstress {
 namespace {
 double normal_cdf(double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); }
@@ -31,20 +33,28 @@ Severity::Severity(std::string law, double p1, double p2) : law_(std::move(law))
 }
 
 void Severity::prepare() {
+  using Kind = SeverityLaw::Kind;
   kind_ = law_ == "lognormal" ? Kind::lognormal : law_ == "gamma" ? Kind::gamma : Kind::pareto;
-  if (kind_ == Kind::gamma) gamma_ = GammaLaw(1.0 / (p2_ * p2_));
 }
 
-double Severity::draw(Stream& s) const {
+SeverityLaw Severity::prepared() const {
+  SeverityLaw law;
+  law.kind = kind_;
   switch (kind_) {
-    case Kind::lognormal:
-      return p1_ * std::exp(p2_ * draw_normal(s));
-    case Kind::gamma:
-      return gamma_.draw(s) * p1_ / gamma_.shape();
-    case Kind::pareto:
+    case SeverityLaw::Kind::lognormal:
+      law.log_median = portable::log(p1_);
+      law.sigma_log = p2_;
+      break;
+    case SeverityLaw::Kind::pareto:
+      law.pareto_scale = p1_;
+      law.pareto_inverse = 1.0 / p2_;
+      break;
+    case SeverityLaw::Kind::gamma:
+      law.gamma = GammaShape(1.0 / (p2_ * p2_));
+      law.gamma_scale = p1_ * p2_ * p2_;
       break;
   }
-  return p1_ * std::pow(s.uniform_pos(), -1.0 / p2_);  // inverse of the Pareto survival function
+  return law;
 }
 
 double Severity::mean() const {

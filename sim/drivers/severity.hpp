@@ -3,8 +3,8 @@
 
 #include <string>
 
-#include "rxstress/random.hpp"
 #include "scenario/param_node.hpp"
+#include "simd/laws.hpp"
 
 namespace rxstress {
 
@@ -15,7 +15,8 @@ class Severity {
   explicit Severity(ParamNode params);
   Severity(std::string law, double p1, double p2);  // the same three laws, parameters in that order
 
-  double draw(Stream& s) const;
+  // The law prepared for the vector sampler (simd/severity-inl.h).
+  SeverityLaw prepared() const;
   double mean() const;
   double second_moment() const;  // infinite for pareto with shape <= 2
   // E[min(C, limit)]: the limited expected value, for carve-out checks.
@@ -23,13 +24,11 @@ class Severity {
   const std::string& law() const { return law_; }
 
  private:
-  enum class Kind { lognormal, gamma, pareto };
-  void prepare();  // sets kind_ and gamma_ from law_ and the parameters
+  void prepare();  // sets kind_ from law_
 
   std::string law_;
-  Kind kind_ = Kind::lognormal;  // law_ as a tag, so a draw does not compare strings
+  SeverityLaw::Kind kind_ = SeverityLaw::Kind::lognormal;  // law_ as a tag
   double p1_ = 0.0, p2_ = 0.0;
-  GammaLaw gamma_;
 };
 
 }  // namespace rxstress

@@ -4,7 +4,9 @@
 //   negative: a saving). From that month on, practice i pays occurs * M * segment_share * B_i/12.
 //   The month and magnitude are drawn whether or not the shock occurs, so that the draws of a path
 //   do not depend on p.
-#include "drivers/laws.hpp"
+// Streams: systemic draws in order: occurs (uniform), month (uniform), magnitude (normal). No
+//   practice draws.
+#include "drivers/scaled_profile.hpp"
 
 namespace rxstress {
 namespace {
@@ -20,6 +22,7 @@ class StepShock final : public Driver {
     segment_ = s.params.number("segment_share", Range::fraction(), "fraction of spend",
                                "share of spend the shock applies to");
     s.params.finish();
+    spend_ = padded(monthly_spend(s.population));
   }
 
   std::vector<NationalSeries> national_series() const override {
@@ -30,7 +33,7 @@ class StepShock final : public Driver {
   }
 
   void simulate(const PathContext& ctx, DriverOutput& out) const override {
-    Stream national = systemic_stream(ctx);
+    SystemicStream national(ctx.seed, name(), ctx.path);
     const bool occurs = national.uniform() < probability_;
     const int month = month_.draw(national);
     const double magnitude = magnitude_.draw(national);
@@ -41,9 +44,7 @@ class StepShock final : public Driver {
     MonthlyProfile step(ctx.calendar);
     for (int t = 0; t < ctx.calendar.months(); ++t) step[t] = t >= month ? size * segment_ : 0.0;
     step.close();
-    const Population& pop = ctx.population;
-    for (std::size_t i = 0; i < pop.size(); ++i)
-      step.add_scaled(out, i, pop.annual_spend[i] / 12.0);
+    if (!step.zero()) add_scaled_profile(spend_, PracticeMultiplier::one(), *this, ctx, step, out);
   }
 
   // E = B_i/12 p E[M] segment P(month <= t).
@@ -54,15 +55,14 @@ class StepShock final : public Driver {
       for (std::size_t j = 0; j < month_.size(); ++j)
         if (t >= month_.value(j))
           step[t] += month_.prob(j) * probability_ * magnitude_.mean() * segment_;
-    std::vector<double> factor;
-    for (double b : pop.annual_spend) factor.push_back(b / 12.0);
-    step.fill(factor, monthly);
+    step.fill(monthly_spend(pop), monthly);
   }
 
  private:
   double probability_ = 0.0, segment_ = 0.0;
   DiscreteLaw month_;
   NormalLaw magnitude_;
+  std::vector<double> spend_;  // B_i / 12, padded
 };
 
 std::unique_ptr<Driver> make(DriverSetup& s) { return std::make_unique<StepShock>(s); }

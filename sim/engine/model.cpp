@@ -55,6 +55,21 @@ Model::Model(const Scenario& scenario)
       if (sc_.drivers[d]->name() == name) detail_drivers_.push_back(d);
   build_levels();
   build_budgets();
+  build_carve_thresholds();
+}
+
+void Model::build_carve_thresholds() {
+  for (const auto& m : sc_.delegation) {
+    std::size_t k = 0;
+    if (m.terms.carve_out) {
+      const double t = m.terms.carve_out->threshold;
+      k = static_cast<std::size_t>(
+          std::find(carve_thresholds_.begin(), carve_thresholds_.end(), t) -
+          carve_thresholds_.begin());
+      if (k == carve_thresholds_.size()) carve_thresholds_.push_back(t);
+    }
+    carve_index_.push_back(k);
+  }
 }
 
 void Model::build_levels() {
@@ -102,11 +117,6 @@ void Model::build_budgets() {
 
 std::int64_t Model::trajectory_paths() const {
   return std::min<std::int64_t>(sc_.outputs.trajectories, sc_.paths);
-}
-
-bool Model::needs_patients() const {
-  return std::any_of(sc_.delegation.begin(), sc_.delegation.end(),
-                     [](const DelegationModel& m) { return m.terms.carve_out.has_value(); });
 }
 
 }  // namespace rxstress

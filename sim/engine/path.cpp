@@ -1,65 +1,63 @@
-// One path: every driver's contribution, then the holders' gross variance and retained outcomes.
+// One path: every driver's contribution (flat per-driver arrays, structure of arrays), then the
+// holders' gross variance and retained outcomes.
 #include <algorithm>
 
 #include "rxstress/engine.hpp"
+#include "rxstress/simd.hpp"
 #include "rxstress/terms.hpp"
 
 namespace rxstress {
 namespace {
 
-struct PracticeRows {
-  std::vector<double> by_driver;  // [practice * drivers + d] of one year
-  std::vector<double> gross;      // [practice]: spend - budget
-};
-
+// One thread's arrays for one path. Rows are model.stride() doubles (padded practices).
 struct PathWork {
-  std::vector<double> annual;   // [driver][practice * years + y]
-  std::vector<double> monthly;  // [practice * months + t], trajectory paths only
-  std::vector<PatientCost> patients;
-  std::vector<double> holder_gross, carve, retained;  // one year of one model
-  PracticeRows rows;
+  std::vector<double> annual;   // [driver][year][practice]: each driver's spend
+  std::vector<double> monthly;  // [t][practice]: all drivers' spend, trajectory paths only
+  std::vector<double> carve;    // [threshold][year][practice]: patients' cost above it
+  std::vector<double> gross;    // [practice] of one year: spend - budget
+  std::vector<double> holder_carve, retained;  // one year of one model
 };
 
 void simulate_drivers(const Model& model, std::int64_t path, bool keep_months,
                       std::span<double> national, PathWork& w) {
-  const std::size_t P = model.practices(), Y = model.years(), T = model.months();
-  w.annual.assign(model.drivers() * P * Y, 0.0);
-  if (keep_months) w.monthly.assign(P * T, 0.0);
-  w.patients.clear();
+  const std::size_t S = model.stride(), Y = model.years(), T = model.months();
+  const std::size_t K = model.carve_thresholds().size();
+  w.annual.assign(model.drivers() * Y * S, 0.0);
+  w.monthly.assign(keep_months ? T * S : 0, 0.0);
+  w.carve.assign(K * Y * S, 0.0);
   const Scenario& sc = model.scenario();
   PathContext ctx{sc.seed, static_cast<std::uint64_t>(path), sc.population, model.calendar()};
   for (std::size_t d = 0; d < model.drivers(); ++d) {
     DriverOutput out;
-    out.annual = std::span<double>(w.annual).subspan(d * P * Y, P * Y);
-    if (keep_months) out.monthly = w.monthly;
+    out.stride = S;
+    out.annual = std::span<double>(w.annual).subspan(d * Y * S, Y * S);
+    out.monthly = w.monthly;
     out.national = national.subspan(model.national_offset(d));
-    out.patients = model.needs_patients() ? &w.patients : nullptr;
+    out.carve_thresholds = model.carve_thresholds();
+    out.carve = w.carve;
     sc.drivers[d]->simulate(ctx, out);
   }
 }
 
-// Each practice's spend by driver as rows [practice][driver], and its gross variance, for year
-// y: read once from the driver-major buffer, so that every level then adds whole rows.
-void practice_rows(const Model& model, const PathWork& w, std::size_t y, PracticeRows& rows) {
-  const std::size_t P = model.practices(), Y = model.years(), D = model.drivers();
-  rows.by_driver.resize(P * D);
-  rows.gross.resize(P);
-  for (std::size_t i = 0; i < P; ++i) {
-    double spend = 0.0;
-    for (std::size_t d = 0; d < D; ++d) {
-      const double x = w.annual[d * P * Y + i * Y + y];
-      rows.by_driver[i * D + d] = x;
-      spend += x;
-    }
-    rows.gross[i] = spend - model.practice_budget()[i * Y + y];
+// Each practice's gross variance in year y: its drivers' spend, summed in driver order, minus
+// its budget.
+void practice_gross(const Model& model, const PathWork& w, std::size_t y,
+                    std::vector<double>& gross) {
+  const std::size_t S = model.stride(), P = model.practices(), Y = model.years();
+  gross.resize(P);
+  for (std::size_t i = 0; i < P; ++i) gross[i] = -model.practice_budget()[i * Y + y];
+  for (std::size_t d = 0; d < model.drivers(); ++d) {
+    const double* spend = w.annual.data() + (d * Y + y) * S;
+    for (std::size_t i = 0; i < P; ++i) gross[i] += spend[i];
   }
 }
 
-// Sums practices into the holders of each level, for slot j of the block.
+// Sums practices into the holders of each level (in practice order), for slot j of the block.
 void aggregate_levels(const Model& model, PathWork& w, int j, int b, Block& block) {
-  const std::size_t P = model.practices(), Y = model.years(), D = model.drivers();
+  const std::size_t S = model.stride(), P = model.practices(), Y = model.years();
+  const std::size_t D = model.drivers();
   for (std::size_t y = 0; y < Y; ++y) {
-    practice_rows(model, w, y, w.rows);
+    practice_gross(model, w, y, w.gross);
     for (std::size_t l = 0; l < model.levels().size(); ++l) {
       const HolderMap& map = model.levels()[l];
       const std::size_t H = map.size();
@@ -68,25 +66,34 @@ void aggregate_levels(const Model& model, PathWork& w, int j, int b, Block& bloc
       double* by_driver = out.by_driver.data() + (y * b + j) * H * D;
       std::fill(gross, gross + H, 0.0);
       std::fill(by_driver, by_driver + H * D, 0.0);
-      for (std::size_t i = 0; i < P; ++i) {
-        const std::size_t h = map.of_practice[i];
-        const double* row = w.rows.by_driver.data() + i * D;
-        double* into = by_driver + h * D;
-        for (std::size_t d = 0; d < D; ++d) into[d] += row[d];
-        gross[h] += w.rows.gross[i];
+      for (std::size_t i = 0; i < P; ++i) gross[map.of_practice[i]] += w.gross[i];
+      for (std::size_t d = 0; d < D; ++d) {
+        const double* spend = w.annual.data() + (d * Y + y) * S;
+        for (std::size_t i = 0; i < P; ++i) by_driver[map.of_practice[i] * D + d] += spend[i];
       }
     }
   }
+  const std::size_t T = model.months();
   for (std::size_t l = 0; l < model.levels().size(); ++l) {
     if (j >= block.trajectory_count || !model.keeps_trajectories(l)) continue;
     const HolderMap& map = model.levels()[l];
-    const std::size_t H = map.size(), T = model.months();
+    const std::size_t H = map.size();
     double* monthly = block.levels[l].monthly.data() + j * T * H;
     std::fill(monthly, monthly + T * H, 0.0);
-    for (std::size_t i = 0; i < P; ++i)
-      for (std::size_t t = 0; t < T; ++t)
-        monthly[t * H + map.of_practice[i]] += w.monthly[i * T + t];
+    for (std::size_t t = 0; t < T; ++t)
+      for (std::size_t i = 0; i < P; ++i)
+        monthly[t * H + map.of_practice[i]] += w.monthly[t * S + i];
   }
+}
+
+// The carve-out of model m's holders in year y: their practices' patients above its threshold.
+void holder_carve(const Model& model, const PathWork& w, std::size_t m, std::size_t y,
+                  std::vector<double>& carve) {
+  const std::size_t l = model.level_of_model(m), S = model.stride(), Y = model.years();
+  const HolderMap& map = model.levels()[l];
+  carve.assign(map.size(), 0.0);
+  const double* above = w.carve.data() + (model.carve_index(m) * Y + y) * S;
+  for (std::size_t i = 0; i < model.practices(); ++i) carve[map.of_practice[i]] += above[i];
 }
 
 // Retained outcomes, ICB residual and breach counts of every model, for slot j.
@@ -106,13 +113,12 @@ void settle_models(const Model& model, PathWork& w, int j, int b, Block& block) 
       const double* kept = gross;
       double residual = 0.0;
       if (terms.any()) {
-        w.carve.assign(H, 0.0);
         if (terms.carve_out)
-          for (const PatientCost& p : w.patients)
-            if (p.year == y)
-              w.carve[map.of_practice[p.practice]] += carved(p.cost, terms.carve_out->threshold);
+          holder_carve(model, w, m, y, w.holder_carve);
+        else
+          w.holder_carve.assign(H, 0.0);
         double* retained = out.retained.data() + (y * b + j) * H;
-        settle_terms({gross, H}, w.carve, {budget, H}, terms, {retained, H});
+        settle_terms({gross, H}, w.holder_carve, {budget, H}, terms, {retained, H});
         for (std::size_t h = 0; h < H; ++h) residual += gross[h] - retained[h];
         kept = retained;
       }
@@ -155,17 +161,18 @@ void size_block(const Model& model, std::int64_t first, int count, Block& block)
 
 // Copies the practice-level annual spend of the detail drivers, for slot j.
 void keep_detail(const Model& model, const PathWork& w, int j, int b, Block& block) {
-  const std::size_t P = model.practices(), Y = model.years();
+  const std::size_t S = model.stride(), P = model.practices(), Y = model.years();
   for (std::size_t q = 0; q < model.detail_drivers().size(); ++q) {
-    const double* annual = w.annual.data() + model.detail_drivers()[q] * P * Y;
+    const double* annual = w.annual.data() + model.detail_drivers()[q] * Y * S;
     for (std::size_t y = 0; y < Y; ++y)
-      for (std::size_t i = 0; i < P; ++i) block.detail[q][(y * b + j) * P + i] = annual[i * Y + y];
+      std::copy_n(annual + y * S, P, block.detail[q].data() + (y * b + j) * P);
   }
 }
 
 }  // namespace
 
 void simulate_block(const Model& model, std::int64_t first, int count, Block& block) {
+  require_simd();
   size_block(model, first, count, block);
   thread_local PathWork work;
   for (int j = 0; j < count; ++j) {

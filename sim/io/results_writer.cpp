@@ -31,6 +31,7 @@ void ResultsWriter::write_header() {
   const Scenario& sc = model_.scenario();
   file_.set_attr("format", std::string_view("rxstress.results"));
   file_.set_attr("format_version", std::int64_t{1});
+  file_.set_attr("stream_version", kStreamVersion);
   file_.set_attr("rxstress_version", std::string_view(RXSTRESS_VERSION));
   file_.set_attr("created", std::string_view(info_.created));
   file_.set_attr("seed", static_cast<std::int64_t>(sc.seed));

@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "rxstress/random.hpp"
+#include "rxstress/systemic.hpp"
 #include "scenario/param_node.hpp"
 
 namespace rxstress {
@@ -115,9 +116,9 @@ Population synthetic_practices(ParamNode block) {
 
   Population pop;
   for (std::int64_t i = 0; i < count; ++i) {
-    Stream s(static_cast<std::uint64_t>(seed), stream_key("population"), 0,
+    Stream s(static_cast<std::uint64_t>(seed), name_hash("population"), 0,
              static_cast<std::uint64_t>(i));
-    const double n = std::max(smallest, std::round(median * std::exp(sigma * draw_normal(s))));
+    const double n = std::max(smallest, std::round(median * portable::exp(sigma * draw_normal(s))));
     const double per_patient = std::max(0.0, spend_mean + spend_sd * draw_normal(s));
     const std::int64_t nb = i * neighbourhoods / count;
     const std::int64_t pr = nb * providers / neighbourhoods;

@@ -1,0 +1,66 @@
+#include "simd/laws.hpp"
+
+#include <cmath>
+
+#include "rxstress/systemic.hpp"
+
+namespace rxstress {
+
+GammaShape::GammaShape(double shape_) : shape(shape_) {
+  if (shape == std::floor(shape) && shape >= 1.0 && shape <= 8.0) {
+    whole = static_cast<int>(shape);
+    return;
+  }
+  whole = 0;
+  const double base = shape < 1.0 ? shape + 1.0 : shape;
+  d = base - 1.0 / 3.0;
+  c = 1.0 / std::sqrt(9.0 * d);  // sqrt is correctly rounded: the same on every machine
+  boost_power = shape < 1.0 ? 1.0 / shape : 0.0;
+}
+
+namespace {
+
+// P(K = mode) and P(K <= mode) for K ~ Poisson(mean), mode = floor(mean), with the engine's own
+// exp and log (portable), so that every machine starts the inversion from the same numbers.
+void mode_probabilities(double mean, double& mode, double& p_mode, double& cdf_mode) {
+  mode = std::floor(mean);
+  if (mean <= 0.0) {
+    mode = 0.0, p_mode = 1.0, cdf_mode = 1.0;
+    return;
+  }
+  if (mean <= 700.0) {  // e^-mean is a normal double: sum up from k = 0
+    double p = portable::exp(-mean), cdf = p;
+    for (double k = 1.0; k <= mode; k += 1.0) {
+      p = p * mean / k;
+      cdf += p;
+    }
+    p_mode = p, cdf_mode = cdf;
+    return;
+  }
+  // log P(mode) = -mean + mode log(mean) - log(mode!), with Stirling's series for log(mode!)
+  // (mode >= 700: the first omitted term is below 1e-24); then sum down from the mode until the
+  // terms are negligible (about 40 sqrt(mean) of them).
+  const double n = mode;
+  const double log_factorial = (n + 0.5) * portable::log(n) - n + 0.91893853320467274178 +
+                               1.0 / (12.0 * n) - 1.0 / (360.0 * n * n * n) +
+                               1.0 / (1260.0 * n * n * n * n * n);
+  p_mode = portable::exp(-mean + n * portable::log(mean) - log_factorial);
+  double p = p_mode, cdf = p_mode;
+  for (double k = mode; k > 0.0 && p > 1e-300 * cdf; k -= 1.0) {
+    p = p * k / mean;
+    cdf += p;
+  }
+  cdf_mode = cdf;
+}
+
+}  // namespace
+
+PoissonTable::PoissonTable(std::span<const double> means, std::size_t padded)
+    : mean(padded, 0.0), mode(padded, 0.0), p_mode(padded, 1.0), cdf_mode(padded, 1.0) {
+  for (std::size_t i = 0; i < means.size(); ++i) {
+    mean[i] = means[i];
+    mode_probabilities(means[i], mode[i], p_mode[i], cdf_mode[i]);
+  }
+}
+
+}  // namespace rxstress

@@ -1,0 +1,45 @@
+// Parameters of the engine's vector samplers, prepared once per law or per practice (plain,
+// target-independent data; the samplers are in gamma-inl.h and poisson-inl.h).
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <vector>
+
+namespace rxstress {
+
+// Gamma(shape, scale 1). Whole shapes up to 8 are -log of a product of `whole` 32-bit uniforms
+// (exact, and cheaper than rejection); other shapes use Marsaglia and Tsang's method with a masked
+// retry, boosted by U^(1/shape) below 1 (Marsaglia and Tsang 2000, section 6).
+struct GammaShape {
+  double shape = 1.0;
+  int whole = 1;             // 1..8: product of uniforms; 0: Marsaglia-Tsang
+  double d = 0.0, c = 0.0;   // Marsaglia-Tsang constants of max(shape, shape + 1)
+  double boost_power = 0.0;  // 1/shape when shape < 1, else 0
+  GammaShape() : GammaShape(1.0) {}
+  explicit GammaShape(double shape);
+};
+
+// Poisson means of every practice, prepared for inversion from the mode: the sampler starts at
+// the mode with its probability and cumulative probability and walks down or up, so a draw costs
+// about sqrt(mean) steps whatever the mean. Padded like every practice array.
+struct PoissonTable {
+  std::vector<double> mean, mode, p_mode, cdf_mode;
+  // `means` of the practices, padded with zeros to `padded` entries.
+  PoissonTable(std::span<const double> means, std::size_t padded);
+  PoissonTable() = default;
+};
+
+// The cost law of one high-cost patient (annual cost, GBP), prepared for the vector sampler
+// (simd/severity-inl.h): lognormal exp(log_median + sigma_log z), Pareto scale U^(-1/shape) or
+// Gamma(shape) * gamma_scale.
+struct SeverityLaw {
+  enum class Kind { lognormal, gamma, pareto };
+  Kind kind = Kind::lognormal;
+  double log_median = 0.0, sigma_log = 0.0;         // lognormal
+  double pareto_scale = 0.0, pareto_inverse = 0.0;  // pareto: scale, 1/shape
+  GammaShape gamma;                                 // gamma: shape 1/cv^2 ...
+  double gamma_scale = 0.0;                         // ... times mean cv^2
+};
+
+}  // namespace rxstress
