@@ -6,11 +6,11 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
-#include <ctime>
 #include <filesystem>
 #include <optional>
 
 #include "app/headline.hpp"
+#include "app/points.hpp"
 #include "app/progress.hpp"
 #include "app/resource_guard.hpp"
 #include "io/results_writer.hpp"
@@ -50,22 +50,6 @@ class SignalGuard {
   struct sigaction old_int_ {};
   struct sigaction old_term_ {};
 };
-
-std::string utc_now() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-std::vector<std::string> overrides_of(const RunRequest& r) {
-  std::vector<std::string> o = r.overrides;
-  if (r.paths) o.push_back(fmt::format("paths={}", *r.paths));
-  if (r.seed) o.push_back(fmt::format("seed={}", *r.seed));
-  return o;
-}
 
 // Prints the size estimate and refuses (exit 2) a run whose results file would exceed
 // --max-output, before any file exists. Returns 0 when the run may go ahead.

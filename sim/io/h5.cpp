@@ -569,6 +569,13 @@ void Group::hard_link(const std::string& existing_path, const std::string& new_n
       [&] { return "cannot link " + describe(id(), new_name) + " to " + existing_path; });
 }
 
+void Group::copy_from(const Group& source, const std::string& source_path,
+                      const std::string& new_name) {
+  Id lcpl = intermediate_lcpl();
+  check(H5Ocopy(source.id(), source_path.c_str(), id(), new_name.c_str(), H5P_DEFAULT, lcpl.get()),
+        [&] { return "cannot copy " + describe(source.id(), source_path) + " to " + new_name; });
+}
+
 // ---- File ---------------------------------------------------------------------------------
 
 File File::create(const std::string& path) {

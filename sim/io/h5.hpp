@@ -128,6 +128,9 @@ class Group : public Object {
 
   // A second name for an existing object, so identical datasets are stored once.
   void hard_link(const std::string& existing_path, const std::string& new_name);
+  // A deep copy of an object (a group with everything in it) of another file, as `new_name` here
+  // (missing intermediate groups are created).
+  void copy_from(const Group& source, const std::string& source_path, const std::string& new_name);
 
  protected:
   Group() = default;

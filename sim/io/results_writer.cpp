@@ -147,6 +147,9 @@ void ResultsWriter::create_models() {
     }
     residual_.push_back(
         g.create_dataset<double>("icb_residual", {Y, K}, {1, std::min(B, K)}, deflate));
+    icb_carries_.push_back(
+        g.create_dataset<double>("icb_carries", {Y, K}, {1, std::min(B, K)}, deflate));
+    if (dm.capacity) g.set_attr("capacity", *dm.capacity);
     breaches_.push_back(
         g.create_dataset<std::int32_t>("breaches", {Y, K, X}, {1, std::min(B, K), X}, deflate));
     breaches_.back().set_attr("thresholds", std::span<const double>(sc.outputs.thresholds));
@@ -224,6 +227,8 @@ void ResultsWriter::consume(const Block& block) {
     residual_[m].write_slab<double>(roff, rcnt, block.models[m].residual.data());
     const hsize_t bcnt[] = {Y, b, X};
     breaches_[m].write_slab<std::int32_t>(off, bcnt, block.models[m].breaches.data());
+    icb_carried_block(model_, block, m, scratch_);
+    icb_carries_[m].write_slab<double>(roff, rcnt, scratch_.data());
   }
   std::size_t offset = 0;
   const std::size_t W = model_.national_width();
