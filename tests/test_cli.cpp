@@ -545,6 +545,51 @@ TEST_CASE("a malformed --set path exits 2", "[cli]") {
   CHECK(r.status == 2);
 }
 
+// Runs with every SIMD target the CPU has (RXSTRESS_SIMD) and one lane at a time (RXSTRESS_LANES=1,
+// a lane on its own: nothing may depend on the neighbouring practices of a vector).
+TEST_CASE("results are identical for every SIMD target and vector width", "[cli]") {
+  Sandbox box;
+  struct Layout {
+    std::string name, simd, lanes;
+  };
+  std::vector<Layout> layouts{
+      {"auto", "auto", ""}, {"avx2", "avx2", ""}, {"one-lane", "auto", "1"}};
+  const bool avx512 = shell("grep -q avx512f /proc/cpuinfo").status == 0;
+  if (avx512)
+    layouts.push_back({"avx512", "avx512", ""});
+  else
+    WARN("this CPU has no AVX-512: the AVX2 / AVX-512 comparison is not run here");
+  for (const auto& l : layouts) {
+    ::setenv("RXSTRESS_SIMD", l.simd.c_str(), 1);
+    if (l.lanes.empty())
+      ::unsetenv("RXSTRESS_LANES");
+    else
+      ::setenv("RXSTRESS_LANES", l.lanes.c_str(), 1);
+    require_status(box.run("run " + quoted(kSmall) + " -o " + l.name + ".h5 --quiet"), 0);
+  }
+  ::unsetenv("RXSTRESS_SIMD");
+  ::unsetenv("RXSTRESS_LANES");
+  for (std::size_t k = 1; k < layouts.size(); ++k) {
+    INFO("auto against " << layouts[k].name);
+    std::size_t compared = 0;
+    const auto differing =
+        h5diff_objects(box / "auto.h5", box / (layouts[k].name + ".h5"), &compared);
+    CHECK(compared > 100);
+    for (const auto& object : differing) {
+      INFO(object);
+      CHECK((object.rfind("attribute: <command_line of </>>", 0) == 0 ||
+             object.rfind("attribute: <created of </>>", 0) == 0));
+    }
+  }
+  // A target the CPU lacks, or a misspelt one, is refused with what is wrong.
+  ::setenv("RXSTRESS_SIMD", avx512 ? "sse2" : "avx512", 1);
+  const Result bad = box.run("run " + quoted(kSmall) + " -o bad.h5 --quiet");
+  ::unsetenv("RXSTRESS_SIMD");
+  CHECK(bad.status == 1);
+  CHECK_THAT(bad.err, Contains("RXSTRESS_SIMD="));
+  CHECK(box.entries("bad.h5").empty());
+}
+
 TEST_CASE("results are identical for 1, 2 and 8 threads", "[cli]") {
   Sandbox box;
   for (int t : {1, 2, 8}) {

@@ -192,9 +192,10 @@ std::vector<DocumentedRow> documented_rows(std::vector<std::string>& root_attrib
     for (const std::string& name : backticked(m[1])) {
       if (group == "@") {
         root_attributes.push_back(name);
-      } else if (name == "icb_residual/…") {
-        for (const std::string& stat : backticked(rest))
-          rows.push_back({group + "/icb_residual/" + stat, "", {}, false});
+      } else if (name == "icb_residual/…" || name == "icb_carries/…") {
+        const std::string series = name.substr(0, name.find('/'));
+        for (const std::string& stat : backticked(rest.substr(0, rest.find(" of "))))
+          rows.push_back({group + "/" + series + "/" + stat, "", {}, false});
       } else if (std::regex_match(second, t, type_shape)) {
         rows.push_back({group + "/" + name, t[1],
                         t[2].matched ? split_shape(t[2]) : std::vector<std::string>{},
@@ -217,8 +218,9 @@ TEST_CASE("verify's layout is FORMAT.md's: every table row, type and shape", "[v
     documented.insert(row.path);
     REQUIRE(specs.count(row.path) == 1);
     const auto& spec = specs.at(row.path);
-    if (row.type.empty()) {  // icb_residual/…: as the holders' statistic with H = 1
-      const auto& holders = specs.at(std::regex_replace(row.path, std::regex("icb_residual/"), ""));
+    if (row.type.empty()) {  // icb_residual/…, icb_carries/…: as the holders' statistic, H = 1
+      const auto& holders =
+          specs.at(std::regex_replace(row.path, std::regex("icb_(residual|carries)/"), ""));
       auto shape = holders.shapes.at(0);
       std::replace(shape.begin(), shape.end(), std::string("H"), std::string("1"));
       CHECK(spec.shapes == std::vector<std::vector<std::string>>{shape});

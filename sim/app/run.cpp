@@ -6,19 +6,20 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
-#include <ctime>
 #include <filesystem>
 #include <functional>
 #include <optional>
 
 #include "app/headline.hpp"
 #include "app/output_target.hpp"
+#include "app/points.hpp"
 #include "app/progress.hpp"
 #include "app/resource_guard.hpp"
 #include "app/stale_partials.hpp"
 #include "io/results_writer.hpp"
 #include "rxstress/app.hpp"
 #include "rxstress/engine.hpp"
+#include "rxstress/simd.hpp"
 
 namespace rxstress {
 namespace {
@@ -61,22 +62,6 @@ class SignalGuard {
   struct sigaction old_term_ {};
   struct sigaction old_xfsz_ {};
 };
-
-std::string utc_now() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-std::vector<std::string> overrides_of(const RunRequest& r) {
-  std::vector<std::string> o = r.overrides;
-  if (r.paths) o.push_back(fmt::format("paths={}", *r.paths));
-  if (r.seed) o.push_back(fmt::format("seed={}", *r.seed));
-  return o;
-}
 
 // Prints the size estimate and refuses (exit 2), before any file exists, a run whose results
 // file would exceed --max-output or (unless --no-space-check) not fit where it goes: the output's
@@ -184,6 +169,13 @@ int run_command(const RunRequest& r, std::ostream& out, std::ostream& err) {
   namespace fs = std::filesystem;
   PhaseClock clock;
   const int threads = worker_threads(r.threads);
+  try {
+    require_simd();  // a CPU the vector engine cannot run on is a failure, said before anything
+                     // else
+  } catch (const RunError& e) {
+    err << "rxstress: " << e.what() << "\n";
+    return 1;
+  }
   Scenario sc;
   std::optional<Model> model;
   try {
@@ -206,9 +198,10 @@ int run_command(const RunRequest& r, std::ostream& out, std::ostream& err) {
   SignalGuard guard;
   try {
     if (!r.quiet)
-      out << fmt::format("rxstress {}: {} practices, {} drivers, {} models, {} paths, seed {}\n",
-                         sc.name, sc.population.size(), sc.drivers.size(), sc.delegation.size(),
-                         sc.paths, sc.seed);
+      out << fmt::format(
+          "rxstress {}: {} practices, {} drivers, {} models, {} paths, seed {}, {} thread{}, {}\n",
+          sc.name, sc.population.size(), sc.drivers.size(), sc.delegation.size(), sc.paths, sc.seed,
+          threads, threads == 1 ? "" : "s", simd_description());
     if (!simulate_to(*model, r, threads, temporary, clock, out)) {
       if (!r.no_output) fs::remove(temporary);
       const int sig = g_signal.load();

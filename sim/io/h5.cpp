@@ -776,6 +776,13 @@ void Group::hard_link(const std::string& existing_path, const std::string& new_n
       [&] { return "cannot link " + describe(id(), new_name) + " to " + existing_path; });
 }
 
+void Group::copy_from(const Group& source, const std::string& source_path,
+                      const std::string& new_name) {
+  Id lcpl = intermediate_lcpl();
+  check(H5Ocopy(source.id(), source_path.c_str(), id(), new_name.c_str(), H5P_DEFAULT, lcpl.get()),
+        [&] { return "cannot copy " + describe(source.id(), source_path) + " to " + new_name; });
+}
+
 // ---- File ---------------------------------------------------------------------------------
 
 File File::create(const std::string& path, Storage storage) {
@@ -807,6 +814,13 @@ void File::flush() {
   enter_hdf5();
   check(H5Fflush(id(), H5F_SCOPE_GLOBAL),
         [&] { return "cannot flush file " + read_name(id(), H5Fget_name); });
+}
+
+std::size_t File::open_objects() const {
+  enter_hdf5();
+  if (!id_.valid()) return 0;
+  const ssize_t n = H5Fget_obj_count(id(), H5F_OBJ_ALL | H5F_OBJ_LOCAL);
+  return n > 1 ? static_cast<std::size_t>(n - 1) : 0;  // less the file itself
 }
 
 void File::close() {

@@ -157,6 +157,9 @@ class Group : public Object {
 
   // A second name for an existing object, so identical datasets are stored once.
   void hard_link(const std::string& existing_path, const std::string& new_name);
+  // A deep copy of an object (a group with everything in it) of another file, as `new_name` here
+  // (missing intermediate groups are created).
+  void copy_from(const Group& source, const std::string& source_path, const std::string& new_name);
 
  protected:
   Group() = default;
@@ -177,6 +180,8 @@ class File : public Group {
   void flush();
   // Flushes and closes, throwing on failure; the destructor closes quietly instead. Groups and
   // datasets still open keep the file open until they are destroyed.
+  // Groups, datasets and attributes of this file still open (each defers the real close).
+  std::size_t open_objects() const;
   void close();
 
  private:

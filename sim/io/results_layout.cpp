@@ -45,7 +45,7 @@ std::vector<DatasetSpec> build_specs() {
   add(s, m, {"list_size"}, "float64", {{"H"}});
   add(s, m, {"budget"}, "float64", {{"Y", "H"}});
   add(s, m, {"gross", "outcome"}, "float64", {{"Y", "K", "H"}});
-  add(s, m, {"icb_residual"}, "float64", {{"Y", "K"}});
+  add(s, m, {"icb_residual", "icb_carries"}, "float64", {{"Y", "K"}});
   add(s, m, {"breaches"}, "int32", {{"Y", "K", "X"}});
   add(s, m, {"gross_by_driver"}, "float64", {{"Y", "K", "H", "D"}}, true);
   for (auto& spec : model_statistics(m + "/stats", "H")) s.push_back(spec);
@@ -55,7 +55,9 @@ std::vector<DatasetSpec> build_specs() {
   add(s, m + "/stats/convergence", {"paths"}, "float64", {{"4"}});
   add(s, m + "/stats/convergence", {"mean", "se_mean", "q95", "se_q95"}, "float64",
       {{"Y", "H", "4"}});
+  add(s, m + "/stats", {"reserve"}, "float64", {{"Y", "H", "C"}});
   for (auto& spec : model_statistics(m + "/stats/icb_residual", "1")) s.push_back(spec);
+  for (auto& spec : model_statistics(m + "/stats/icb_carries", "1")) s.push_back(spec);
   add(s, "/national", {"{series}"}, "float64", {{"K"}, {"K", "T"}}, true);
   add(s, "/trajectories/{level}", {"holders"}, "string", {{"H"}}, true);
   add(s, "/trajectories/{level}", {"budget"}, "float64", {{"T", "H"}}, true);
@@ -107,6 +109,9 @@ class Letters {
     if (!models.empty() && f.exists("models/" + models[0] + "/breaches"))
       values_["X"] =
           f.open_dataset("models/" + models[0] + "/breaches").attr_doubles("thresholds").size();
+    if (!models.empty() && f.exists("models/" + models[0] + "/stats/reserve"))
+      values_["C"] =
+          f.open_dataset("models/" + models[0] + "/stats/reserve").attr_doubles("cover").size();
   }
   // For a dataset under /models/<m> or /trajectories/<level>: H is that group's holder count.
   void set_holders(const h5::File& f, const std::string& group) {

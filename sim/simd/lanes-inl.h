@@ -125,12 +125,15 @@ template <class DF>
 HWY_INLINE VecF<DF> vexp(DF df, VecF<DF> x) {
   return hn::Exp(df, x);
 }
+// log of a normal (not subnormal) positive x: every logarithm the samplers take is of a uniform
+// (>= 2^-53), a product of at most eight of them, or a value clamped above 1e-300, so Highway's
+// subnormal rescaling is skipped.
 template <class DF>
-HWY_INLINE VecF<DF> vlog(DF df, VecF<DF> x) {  // x > 0
-  return hn::Log(df, x);
+HWY_INLINE VecF<DF> vlog(DF df, VecF<DF> x) {
+  return hn::impl::Log<DF, VecF<DF>, false>(df, x);
 }
 template <class DF>
-HWY_INLINE VecF<DF> vlog1p(DF df, VecF<DF> x) {  // x > -1
+HWY_INLINE VecF<DF> vlog1p(DF df, VecF<DF> x) {  // x > -1 (portable::log1p)
   return hn::Log1p(df, x);
 }
 
