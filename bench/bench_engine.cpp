@@ -49,20 +49,24 @@ void BM_Driver(benchmark::State& state, std::string type) {
 }
 
 // --- one driver: its simulate() alone, one path per iteration (no aggregation, no engine) -------
+// Its own systemic draws included: they are part of its cost per path.
 void BM_DriverKernel(benchmark::State& state, std::string type) {
   const auto& l = bench::cached(
       "driver:" + type, [&] { return bench::restrict(bench::bench_yaml(), {type}, {"icb"}); });
   const rxstress::Model& model = *l.model;
   const rxstress::Scenario& sc = *l.scenario;
   const rxstress::Driver& driver = *sc.drivers.at(0);
-  std::vector<double> annual(model.practices() * model.years());
+  std::vector<double> annual(model.stride() * model.years());
   std::vector<double> national(std::max<std::size_t>(model.national_width(), 1));
+  std::vector<double> carve(model.carve_thresholds().size() * model.years() * model.stride());
   std::uint64_t path = 0;
   for (auto _ : state) {
-    std::fill(annual.begin(), annual.end(), 0.0);
     rxstress::DriverOutput out;
+    out.stride = model.stride();
     out.annual = annual;
     out.national = national;
+    out.carve_thresholds = model.carve_thresholds();
+    out.carve = carve;
     rxstress::PathContext ctx{sc.seed, path++, sc.population, model.calendar()};
     driver.simulate(ctx, out);
     benchmark::DoNotOptimize(annual.data());

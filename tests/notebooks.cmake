@@ -1,5 +1,5 @@
 # The analysis notebooks (notebooks/) and their reader, tested by tests/test_notebooks.py: it writes
-# two small results files with the rxstress program, checks notebooks/rxstress.py on them, checks
+# two small results files with the rxstress program, checks the rxstress package (python/) on them, checks
 # the committed notebooks carry no outputs, and executes every notebook headless with
 # `jupyter nbconvert --execute`, failing on a cell error or a missing figure.
 # Included from tests/CMakeLists.txt. Needs Debian's python3 with h5py, numpy, pandas, matplotlib,

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -67,6 +69,39 @@ inline ShellResult shell(const std::string& command) {
   return r;
 }
 
+// `rxstress ARGS` through the shell, its stdout and stderr together.
+inline ShellResult run_shell_rxstress(const std::string& args) {
+  return shell(std::string(RXSTRESS_BINARY) + " " + args + " 2>&1");
+}
+
+// A fresh directory for this test process, removed at exit.
+inline const std::filesystem::path& work_dir() {
+  struct Dir {
+    std::filesystem::path path;
+    Dir()
+        : path(std::filesystem::temp_directory_path() /
+               ("rxstress-tests-" + std::to_string(::getpid()))) {
+      std::filesystem::remove_all(path);
+      std::filesystem::create_directories(path);
+    }
+    ~Dir() { std::filesystem::remove_all(path); }
+  };
+  static const Dir dir;
+  return dir.path;
+}
+
+// tests/data/small.yaml (20 practices, 200 paths) run once per test process, in work_dir().
+inline const std::string& small_results() {
+  static const std::string path = [] {
+    const std::string scenario = std::string(RXSTRESS_SOURCE_DIR) + "/tests/data/small.yaml";
+    const std::string out = (work_dir() / "small.h5").string();
+    const ShellResult r = run_shell_rxstress("run " + scenario + " -o " + out + " --quiet");
+    if (r.status != 0) throw std::runtime_error("rxstress run " + scenario + ": " + r.output);
+    return out;
+  }();
+  return path;
+}
+
 inline std::string slurp(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
   std::ostringstream ss;
@@ -120,7 +155,7 @@ class ScratchDir {
 // What the child does between fork and exec (async-signal-safe calls only).
 struct ChildSetup {
   rlim_t file_size_limit = RLIM_INFINITY;  // RLIMIT_FSIZE, bytes
-  bool ignore_sigxfsz = false;
+  std::string cwd;                         // working directory (empty: the test's)
 };
 
 // A running rxstress program: stdout and stderr to logs/stdout.txt and logs/stderr.txt, stdin
@@ -184,7 +219,7 @@ class Child {
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
-    if (setup.ignore_sigxfsz) signal(SIGXFSZ, SIG_IGN);
+    if (!setup.cwd.empty() && chdir(setup.cwd.c_str()) != 0) _exit(126);
     if (setup.file_size_limit != RLIM_INFINITY) {
       const rlimit lim{setup.file_size_limit, setup.file_size_limit};
       if (setrlimit(RLIMIT_FSIZE, &lim) != 0) _exit(124);
@@ -223,10 +258,11 @@ struct Outcome {
 
 // Runs the program with `args` to the end (killed after `limit`).
 inline Outcome run_rxstress(const std::vector<std::string>& args, const std::filesystem::path& logs,
-                            std::chrono::seconds limit = std::chrono::seconds(30)) {
+                            std::chrono::seconds limit = std::chrono::seconds(30),
+                            const ChildSetup& setup = {}) {
   Outcome r;
   {
-    Child child(args, logs);
+    Child child(args, logs, setup);
     r.timed_out = !child.wait_until(Child::Clock::now() + limit);
     r.exited = child.exited();
     r.status = child.exit_status();
@@ -235,6 +271,47 @@ inline Outcome run_rxstress(const std::vector<std::string>& args, const std::fil
   r.out = slurp(logs / "stdout.txt");
   r.err = slurp(logs / "stderr.txt");
   return r;
+}
+
+// A tmpfs of `bytes` mounted on `dir` (created) for the life of the object, in a mount namespace
+// of this test process's own, so that it disappears with the process however the test ends. Needs
+// root (CAP_SYS_ADMIN): elsewhere mounted() is false and reason() says why, for the test to skip.
+class TmpfsMount {
+ public:
+  TmpfsMount(const std::filesystem::path& dir, std::size_t bytes, bool read_only = false)
+      : dir_(dir) {
+    std::filesystem::create_directories(dir_);
+    if (unshare(CLONE_NEWNS) != 0 ||
+        mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
+      reason_ = std::string("no mount namespace of its own: ") + std::strerror(errno);
+    else if (mount("tmpfs", dir_.c_str(), "tmpfs", read_only ? MS_RDONLY : 0,
+                   ("size=" + std::to_string(bytes)).c_str()) != 0)
+      reason_ = "cannot mount a tmpfs on " + dir_.string() + ": " + std::strerror(errno);
+    else
+      mounted_ = true;
+  }
+  ~TmpfsMount() {
+    if (mounted_) umount2(dir_.c_str(), MNT_DETACH);
+  }
+  TmpfsMount(const TmpfsMount&) = delete;
+  TmpfsMount& operator=(const TmpfsMount&) = delete;
+  bool mounted() const { return mounted_; }
+  const std::string& reason() const { return reason_; }
+
+ private:
+  std::filesystem::path dir_;
+  bool mounted_ = false;
+  std::string reason_;
+};
+
+// The pid of a process that has ended (a child reaped at once; reused only after the pid space
+// wraps).
+inline pid_t dead_pid() {
+  const pid_t pid = fork();
+  if (pid == 0) _exit(0);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return pid;
 }
 
 }  // namespace rxstress::testing

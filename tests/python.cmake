@@ -11,3 +11,11 @@ add_test(NAME python.schema
                  --rxstress $<TARGET_FILE:rxstress>
          WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
 set_tests_properties(python.schema PROPERTIES TIMEOUT 120 LABELS python)
+# The decision-support commands (compare, sweep, tornado, export, summary's machine output)
+# against independent numpy computations from the files.
+add_test(NAME python.decisions
+         COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/tests/test_decisions.py
+                 --rxstress $<TARGET_FILE:rxstress>
+         WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+set_tests_properties(python.decisions PROPERTIES TIMEOUT 900 LABELS python
+                     ENVIRONMENT "PYTHONDONTWRITEBYTECODE=1")

@@ -15,6 +15,7 @@
 
 #include <unistd.h>
 
+#include "damage.hpp"
 #include "io/h5.hpp"
 #include "rxstress/error.hpp"
 
@@ -70,6 +71,21 @@ double sample(std::size_t y, std::size_t k, std::size_t h) {
     default:
       return std::sin(static_cast<double>(i)) * 1e6;
   }
+}
+
+// The filters of a dataset, in the order they apply on writing.
+std::vector<H5Z_filter_t> filters(const Dataset& dset) {
+  const hid_t dcpl = H5Dget_create_plist(dset.id());
+  std::vector<H5Z_filter_t> ids;
+  for (int i = 0; i < H5Pget_nfilters(dcpl); ++i) {
+    unsigned flags = 0;
+    size_t n = 0;
+    unsigned config = 0;
+    ids.push_back(
+        H5Pget_filter2(dcpl, static_cast<unsigned>(i), &flags, &n, nullptr, 0, nullptr, &config));
+  }
+  H5Pclose(dcpl);
+  return ids;
 }
 
 const std::string kUtf8 = "Pr\u00e1ctica \u2013 N\u00f8rth";
@@ -155,10 +171,9 @@ TEST_CASE("chunked deflate dataset written in slabs reads back bitwise", "[h5]")
     CHECK(bitwise_equal(column, want));
   }
 
-  // Shuffle + deflate really are on, and the requested cache really was applied.
-  hid_t dcpl = H5Dget_create_plist(dset.id());
-  CHECK(H5Pget_nfilters(dcpl) == 2);
-  H5Pclose(dcpl);
+  // Shuffle + deflate really are on, the checksum last, and the requested cache really was applied.
+  CHECK(filters(dset) ==
+        std::vector<H5Z_filter_t>{H5Z_FILTER_SHUFFLE, H5Z_FILTER_DEFLATE, H5Z_FILTER_FLETCHER32});
   hid_t dapl = H5Dget_access_plist(dset.id());
   size_t slots = 0, bytes = 0;
   double w0 = 0;
@@ -266,4 +281,66 @@ TEST_CASE("errors name the file and the object", "[h5]") {
   CHECK_THROWS_AS(file.create_dataset<float>("rank", {4, 4}, {2}), RunError);
   file.close();
   file.close();  // closing twice is harmless
+}
+
+TEST_CASE("every dataset with numbers carries a Fletcher32 checksum, small ones too", "[h5]") {
+  TempDir dir;
+  const std::string path = dir.file("checksums.h5");
+  const std::vector<double> small{1.0, 2.0, 3.0};
+  {
+    File file = File::create(path);
+    file.create_dataset<std::int32_t>("slabs", {4, 6}, {2, 3});
+    file.write<double>("small", small, {3});
+    file.write<double>("empty", {}, {0});
+    file.close();
+  }
+  const File file = File::open_read(path);
+  CHECK(filters(file.open_dataset("slabs")) == std::vector<H5Z_filter_t>{H5Z_FILTER_FLETCHER32});
+  CHECK(filters(file.open_dataset("small")) == std::vector<H5Z_filter_t>{H5Z_FILTER_FLETCHER32});
+  CHECK(file.open_dataset("small").read_all<double>() == small);
+  CHECK(filters(file.open_dataset("empty")).empty());  // nothing stored, nothing to check
+}
+
+TEST_CASE("a damaged chunk or header is reported as Damaged, naming the file and the object",
+          "[h5]") {
+  using rxstress::h5::Damaged;
+  TempDir dir;
+  const std::string path = dir.file("damaged.h5");
+  std::vector<double> values(100);
+  for (std::size_t i = 0; i < values.size(); ++i) values[i] = sample(0, i, 0);
+  {
+    File file = File::create(path);
+    file.create_group("g").write<double>("data", values, {10, 10});
+    file.write<double>("other", values, {100});
+    file.set_attr("kept", std::int64_t{7});
+    file.close();
+  }
+  SECTION("a flipped byte in the data") {
+    const auto chunk = rxstress::testing::chunk_extent(path, "/g/data");
+    rxstress::testing::flip_bytes(path, chunk.offset + chunk.size / 2, 1);
+    const File file = File::open_read(path);
+    try {
+      file.open_dataset("g/data").read_all<double>();
+      FAIL("a damaged chunk was read without an error");
+    } catch (const Damaged& e) {
+      CHECK(e.where().file == path);
+      CHECK(e.key_path() == "/g/data");
+      CHECK_THAT(e.what(), Catch::Contains("damaged: data error detected by Fletcher32 checksum"));
+    }
+    CHECK(
+        bitwise_equal(file.open_dataset("other").read_all<double>(), values));  // the rest is fine
+    CHECK(file.attr_int("kept") == 7);
+  }
+  SECTION("a flipped byte in a dataset's header") {
+    rxstress::testing::flip_bytes(path, rxstress::testing::header_address(path, "/other") + 20, 1);
+    const File file = File::open_read(path);
+    try {
+      file.open_dataset("other");
+      FAIL("a damaged header was read without an error");
+    } catch (const Damaged& e) {
+      CHECK(e.key_path() == "/other");
+      CHECK_THAT(e.what(), Catch::Contains("checksum"));
+    }
+    CHECK(bitwise_equal(file.open_group("g").open_dataset("data").read_all<double>(), values));
+  }
 }

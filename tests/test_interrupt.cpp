@@ -1,8 +1,8 @@
-// Interruption and safe output (docs/architecture.md §6, §8): `rxstress run` writes to
-// OUT.partial-PID and renames it to OUT only when complete. Ctrl-C (SIGINT) and SIGTERM stop the
-// run cleanly with exit 130 / 143; a failure to write (unwritable directory, disk full) exits 1
-// with a clear message; an existing OUT is never overwritten without --force. In every case no OUT
-// and no partial file is left behind.
+// Interruption and safe output (docs/architecture.md §6, §8): `rxstress run` writes to OUT.partial-PID and
+// renames it to OUT only when complete. Ctrl-C (SIGINT) and SIGTERM stop the run cleanly with exit
+// 130 / 143; a failure to write (a full disk) exits 1 with a clear message; an existing OUT is
+// never overwritten without --force. In every case no OUT and no partial file is left behind. (An
+// unwritable output directory is refused before the run: test_output_target.cpp.)
 //
 // The only timing asserted is the generous 3 s guard for stopping after a signal (the goal is that
 // the run stops, not how fast).
@@ -82,75 +82,6 @@ TEST_CASE("SIGTERM stops a run: exit 143, no results file, no partial file", "[i
   check_interrupt(SIGTERM, 143);
 }
 
-TEST_CASE("an output directory that cannot be written: exit 1, a clear message, no file",
-          "[interrupt]") {
-  ScratchDir dir("interrupt");
-  SECTION("the directory does not exist") {
-    const fs::path out = dir.out() / "missing" / "out.h5";
-    Child child({"run", dir.scenario(), "-o", out.string(), "--quiet"}, dir.logs());
-    REQUIRE(child.wait_until(Clock::now() + std::chrono::seconds(300)));
-    INFO(child.describe() << "\nstderr:\n" << child.err());
-    CHECK(child.exited());
-    CHECK(child.exit_status() == 1);
-    CHECK_THAT(child.err(), Contains("rxstress: ") && Contains("out.h5"));
-    CHECK_FALSE(fs::exists(dir.out() / "missing"));
-    CHECK(entries(dir.out()).empty());
-  }
-  SECTION("a file stands where the directory should be") {
-    std::ofstream(dir.out() / "plain") << "not a directory\n";
-    const fs::path out = dir.out() / "plain" / "out.h5";
-    Child child({"run", dir.scenario(), "-o", out.string(), "--quiet"}, dir.logs());
-    REQUIRE(child.wait_until(Clock::now() + std::chrono::seconds(300)));
-    INFO(child.describe() << "\nstderr:\n" << child.err());
-    CHECK(child.exited());
-    CHECK(child.exit_status() == 1);
-    CHECK_THAT(child.err(), Contains("rxstress: ") && Contains("out.h5"));
-    CHECK(entries(dir.out()) == std::vector<std::string>{"plain"});
-  }
-  SECTION("the directory is read-only (skipped as root, who may write anywhere)") {
-    if (geteuid() == 0) {
-      SUCCEED("running as root: permissions do not stop writes");
-    } else {
-      const fs::path ro = dir.out() / "ro";
-      fs::create_directories(ro);
-      fs::permissions(ro, fs::perms::owner_read | fs::perms::owner_exec);
-      Child child({"run", dir.scenario(), "-o", (ro / "out.h5").string(), "--quiet"}, dir.logs());
-      REQUIRE(child.wait_until(Clock::now() + std::chrono::seconds(300)));
-      fs::permissions(ro, fs::perms::owner_all);
-      INFO(child.describe() << "\nstderr:\n" << child.err());
-      CHECK(child.exited());
-      CHECK(child.exit_status() == 1);
-      CHECK_THAT(child.err(), Contains("rxstress: ") && Contains("out.h5"));
-      CHECK(entries(ro).empty());
-    }
-  }
-}
-
-TEST_CASE("a full disk (a tiny file-size limit) fails cleanly: no results, no partial file",
-          "[interrupt]") {
-  ScratchDir dir("interrupt");
-  const fs::path out = dir.out() / "out.h5";
-  ChildSetup setup;
-  setup.file_size_limit = 64 * 1024;
-  setup.ignore_sigxfsz = true;  // writes past the limit fail with EFBIG instead of killing
-  Child child({"run", dir.scenario(), "--paths", "2000", "-o", out.string(), "--quiet"}, dir.logs(),
-              setup);
-  REQUIRE(child.wait_until(Clock::now() + std::chrono::seconds(600)));
-  INFO(child.describe() << "\nstderr:\n" << child.err());
-  CHECK(child.exited());
-  CHECK(child.exit_status() != 0);
-  CHECK(child.exit_status() == 1);
-  CHECK_THAT(child.err(), Contains("rxstress: ") && Contains("out.h5"));
-  CHECK_THAT(child.err(), !Contains("terminate called"));
-  // One line, with the system's reason (HDF5's own description spans two lines).
-  const std::string err = child.err();
-  CHECK_THAT(err, Contains("File too large"));
-  CHECK(std::count(err.begin(), err.end(), '\n') == 1);
-  CHECK_THAT(err, EndsWith("\n"));
-  INFO("left in the output directory: " << joined(entries(dir.out())));
-  CHECK(entries(dir.out()).empty());
-}
-
 TEST_CASE("an existing results file is left alone without --force: exit 2, unchanged",
           "[interrupt]") {
   ScratchDir dir("interrupt");
@@ -178,5 +109,5 @@ TEST_CASE("the interrupt tests' own scenario runs and leaves just the results fi
   CHECK(child.exited());
   CHECK(child.exit_status() == 0);
   CHECK(entries(dir.out()) == std::vector<std::string>{"out.h5"});
-  CHECK(fs::file_size(out) > 64 * 1024);  // so that the file-size limit above bites
+  CHECK(fs::file_size(out) > 64 * 1024);  // so that test_disk_full.cpp's 64 KB limit bites
 }

@@ -145,9 +145,9 @@ TEST_CASE("normal sampler: Box-Muller pairs, the law of Boost's normal", "[rando
 }
 
 TEST_CASE("gamma sampler: moments and the law of Boost's gamma", "[random]") {
-  // 1, 3, 4, 8: whole shapes (a product of 32-bit uniforms, one or two blocks); the rest
-  // Marsaglia-Tsang with masked retries, boosted below 1.
-  for (double shape : {0.3, 0.5, 1.0, 1.5, 3.0, 4.0, 8.0, 11.1, 48.5}) {
+  // 1, 3, 4, 8: whole shapes (a product of 32-bit uniforms, one or two blocks); 0.5, 1.5, 3.5, 7.5
+  // half-integers (Z^2/2 added); the rest Marsaglia-Tsang with masked retries, boosted below 1.
+  for (double shape : {0.3, 0.5, 1.0, 1.5, 3.0, 3.5, 4.0, 7.5, 8.0, 11.1, 48.5}) {
     INFO("shape " << shape);
     const auto x =
         draws::gammas(kKey, static_cast<std::uint32_t>(shape * 10), GammaShape(shape), kDraws);

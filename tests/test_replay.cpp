@@ -29,35 +29,7 @@ const std::string kSmall =
 
 using Result = ShellResult;  // output: stdout and stderr together
 
-Result cli(const std::string& args) {
-  return shell(std::string(RXSTRESS_BINARY) + " " + args + " 2>&1");
-}
-
-// A fresh directory per test process, removed at exit.
-const fs::path& work_dir() {
-  struct Dir {
-    fs::path path;
-    Dir() : path(fs::temp_directory_path() / ("rxstress-replay-" + std::to_string(::getpid()))) {
-      fs::remove_all(path);
-      fs::create_directories(path);
-    }
-    ~Dir() { fs::remove_all(path); }
-  };
-  static const Dir dir;
-  return dir.path;
-}
-
-// small.yaml run once (200 paths), shared by the replay tests.
-const std::string& small_results() {
-  static const std::string path = [] {
-    const std::string out = (work_dir() / "small.h5").string();
-    const Result r = cli("run " + kSmall + " -o " + out + " --quiet --threads 2");
-    INFO(r.output);
-    REQUIRE(r.status == 0);
-    return out;
-  }();
-  return path;
-}
+Result cli(const std::string& args) { return run_shell_rxstress(args); }
 
 std::vector<std::string> split(const std::string& line) {
   std::vector<std::string> cells;

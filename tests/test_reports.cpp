@@ -5,9 +5,12 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <set>
 #include <sstream>
 
 #include <unistd.h>
+
+#include <nlohmann/json.hpp>
 
 #include "app/headline.hpp"
 #include "drivers/contribution.hpp"
@@ -155,15 +158,18 @@ TEST_CASE("summary --model prints each holder's statistics as computed from the 
   std::istringstream csv(out.str());
   std::string line;
   std::getline(csv, line);
-  CHECK(line == "year,holder,list_size,budget,mean,sd,cv,q50,var95,es95,var99,P>0,P>2%,P>5%");
+  CHECK(line ==
+        "model,year,holder,list_size,budget_gbp,mean_gbp,sd_gbp,cv,q50_gbp,var95_gbp,es95_gbp,"
+        "var99_gbp,p_over_0pct,p_over_2pct,p_over_5pct,reserve95_gbp,reserve99_gbp");
   for (int h = 0; h < 2; ++h) {
     REQUIRE(std::getline(csv, line));
     std::vector<std::string> cell;
     std::stringstream ss(line);
     for (std::string c; std::getline(ss, c, ',');) cell.push_back(c);
-    REQUIRE(cell.size() == 14u);
-    CHECK(cell[0] == "2026/27");
-    cell.erase(cell.begin());
+    REQUIRE(cell.size() == 17u);
+    CHECK(cell[0] == "nb");
+    CHECK(cell[1] == "2026/27");
+    cell.erase(cell.begin(), cell.begin() + 2);
     std::vector<double> x;
     for (int k = 0; k < 801; ++k) x.push_back(outcome[k * 2 + h]);
     const auto m = moments(x);
@@ -217,7 +223,7 @@ TEST_CASE("summary shows a detail driver's per-practice distribution from /drive
                            "outputs: {driver_detail: [concessions]}\n");
   TempRun run(sc, "detail");
   std::ostringstream out, err;
-  REQUIRE(summary_command({run.file.string(), "", "", "csv"}, out, err) == 0);
+  REQUIRE(summary_command({run.file.string(), "", "", "json"}, out, err) == 0);
   const auto f = h5::File::open_read(run.file.string());
   auto x = f.open_dataset("drivers/detail/concessions").read_all<double>();  // [1, 101, 3]
   REQUIRE(x.size() == 303u);
@@ -226,19 +232,20 @@ TEST_CASE("summary shows a detail driver's per-practice distribution from /drive
   std::sort(x.begin(), x.end());
   // 303 values: the median is the 152nd, the 5% point is at h = 302 * 0.05 = 15.1.
   const double median = x[151], p5 = x[15] + 0.1 * (x[16] - x[15]);
-  const std::string text = out.str();
-  const auto at = text.find("\"all practices\"") != std::string::npos
-                      ? text.find("\"all practices\"")
-                      : text.find("all practices,");
-  REQUIRE(at != std::string::npos);
-  std::stringstream row(text.substr(at, text.find('\n', at) - at));
-  std::vector<std::string> cell;
-  for (std::string c; std::getline(row, c, ',');) cell.push_back(c);
-  REQUIRE(cell.size() == 6u);
-  CHECK(std::stod(cell[1]) == 303);
-  CHECK(std::stod(cell[2]) == Approx(mean).epsilon(1e-9));
-  CHECK(std::stod(cell[3]) == Approx(median).epsilon(1e-12));
-  CHECK(std::stod(cell[4]) == Approx(p5).epsilon(1e-9));
+  // One JSON document: the headline and the per-practice detail.
+  const auto doc = nlohmann::json::parse(out.str());
+  REQUIRE(doc.contains("headline"));
+  const auto& rows = doc.at("practice_detail");
+  const auto all = std::find_if(rows.begin(), rows.end(), [](const auto& r) {
+    return r["list_size_band"] == "all practices";
+  });
+  REQUIRE(all != rows.end());
+  CHECK((*all)["driver"] == "concessions");
+  CHECK((*all)["year"] == "2026/27");
+  CHECK((*all)["practice_years"].get<double>() == 303);
+  CHECK((*all)["mean_gbp"].get<double>() == Approx(mean).epsilon(1e-9));
+  CHECK((*all)["median_gbp"].get<double>() == Approx(median).epsilon(1e-12));
+  CHECK((*all)["p5_gbp"].get<double>() == Approx(p5).epsilon(1e-9));
   // Concessions only ever add cost: every practice-year is positive.
   CHECK(x.front() > 0);
 }
@@ -280,4 +287,109 @@ TEST_CASE("the convergence table is the mean and 95 % quantile of the first K/8,
       CHECK(q95[j] == Approx(q).epsilon(1e-12));
       CHECK(se_q95[j] == Approx((x[u - 1] - x[l - 1]) / (2 * 1.959964)).epsilon(1e-12));
     }
+}
+
+TEST_CASE("summary prints one JSON document and one CSV table with a model column in every view",
+          "[reports]") {
+  // Two practice-level models: practice P1 is a holder of both, which used to print two JSON
+  // arrays back to back and two CSV headers.
+  const auto sc = scenario(identical_practices(3, 5000), kSystemicBaseline + kLocalHcp, 64,
+                           "delegation:\n  - {name: held, holder: practice}\n"
+                           "  - name: shared\n    holder: practice\n"
+                           "    terms: {corridor: {lower: 0.02, upper: 0.02, share_over: 0.5}}\n"
+                           "outputs: {driver_detail: [high_cost_patients]}\n");
+  TempRun run(sc, "views");
+  const std::vector<SummaryRequest> views{{run.file.string(), "", "", ""},
+                                          {run.file.string(), "shared", "", ""},
+                                          {run.file.string(), "", "P1", ""},
+                                          {run.file.string(), "held", "P1", ""}};
+  for (auto r : views) {
+    INFO("--model '" << r.model << "' --holder '" << r.holder << "'");
+    std::ostringstream json, csv, err;
+    r.format = "json";
+    REQUIRE(summary_command(r, json, err) == 0);
+    nlohmann::json doc;
+    REQUIRE_NOTHROW(doc = nlohmann::json::parse(json.str()));
+    CHECK(doc.is_object());
+    const std::string main =
+        r.holder.empty() ? (r.model.empty() ? "headline" : "holders") : "holder";
+    REQUIRE(doc.contains(main));
+    const std::size_t models = r.holder.empty() || !r.model.empty() ? 1 : 2;
+    std::set<std::string> seen;
+    for (const auto& row : doc[main]) seen.insert(row.at("model").get<std::string>());
+    CHECK(seen.size() == (r.model.empty() && r.holder.empty() ? 2 : models));
+    r.format = "csv";
+    REQUIRE(summary_command(r, csv, err) == 0);
+    std::istringstream lines(csv.str());
+    std::string header, line;
+    std::getline(lines, header);
+    CHECK(header.find("model") != std::string::npos);
+    std::size_t rows = 0;
+    for (; std::getline(lines, line); ++rows) CHECK(line != header);
+    CHECK(rows == doc[main].size());
+  }
+}
+
+TEST_CASE("the ICB view: what the ICB carries and the holders' reserves, from the outcomes",
+          "[reports]") {
+  const std::size_t K = 801;  // (K - 1) x 0.95 and x 0.99 fall on order statistics
+  const auto sc = scenario(identical_practices(4, 6000), kSystemicBaseline + kLocalHcp, K,
+                           "delegation:\n  - {name: icb, holder: icb}\n"
+                           "  - {name: held, holder: practice, capacity: 0.01}\n"
+                           "  - name: shared\n    holder: practice\n"
+                           "    terms: {corridor: {lower: 0.01, upper: 0.01, share_over: 0.5}}\n"
+                           "outputs: {cover: [0.95, 0.99]}\n");
+  TempRun run(sc, "icbview");
+  const auto f = h5::File::open_read(run.file.string());
+  std::ostringstream json, err;
+  REQUIRE(summary_command({run.file.string(), "", "", "json"}, json, err) == 0);
+  const auto headline = nlohmann::json::parse(json.str()).at("headline");
+  REQUIRE(headline.size() == 3u);
+  for (std::size_t m = 0; m < 3; ++m) {
+    const std::string name = headline[m].at("model");
+    INFO(name);
+    const std::string g = "models/" + name + "/";
+    const auto outcome = f.open_dataset(g + "outcome").read_all<double>();  // [1, K, H]
+    const auto gross = f.open_dataset(g + "gross").read_all<double>();
+    const auto budget = f.open_dataset(g + "budget").read_all<double>();
+    const std::size_t H = budget.size();
+    // Independently: the ICB holds everything; under 'held' it takes each practice's overspend
+    // beyond 1 % of budget; under 'shared' what the corridor leaves it.
+    std::vector<double> carried(K);
+    for (std::size_t k = 0; k < K; ++k)
+      for (std::size_t h = 0; h < H; ++h) {
+        const double o = outcome[k * H + h];
+        carried[k] += name == "icb"    ? o
+                      : name == "held" ? std::max(0.0, o - 0.01 * budget[h])
+                                       : gross[k * H + h] - o;
+      }
+    const auto file_carried = f.open_dataset(g + "icb_carries").read_all<double>();
+    REQUIRE(file_carried.size() == K);
+    for (std::size_t k = 0; k < K; ++k)
+      CHECK(file_carried[k] == Approx(carried[k]).margin(1e-6 * budget[0]));
+    const auto mc = moments(carried);
+    std::sort(carried.begin(), carried.end());
+    double es = 0;
+    for (std::size_t k = K - 41; k < K; ++k) es += carried[k] / 41;  // ceil(0.05 x 801) = 41
+    CHECK(headline[m].at("icb_expected_gbp").get<double>() == Approx(mc.mean).epsilon(1e-9));
+    CHECK(headline[m].at("icb_var95_gbp").get<double>() == Approx(carried[760]).epsilon(1e-9));
+    CHECK(headline[m].at("icb_es95_gbp").get<double>() == Approx(es).epsilon(1e-9));
+    // Reserves: max(0, the 95 % and 99 % order statistics), at most 1 % of budget under 'held'.
+    const auto reserve = f.open_dataset(g + "stats/reserve").read_all<double>();  // [1, H, 2]
+    double sum95 = 0;
+    for (std::size_t h = 0; h < H; ++h) {
+      std::vector<double> x;
+      for (std::size_t k = 0; k < K; ++k) x.push_back(outcome[k * H + h]);
+      std::sort(x.begin(), x.end());
+      const double cap = name == "held" ? 0.01 * budget[h] : 1e300;
+      const double r95 = std::min(std::max(0.0, x[760]), cap);
+      CHECK(reserve[h * 2] == Approx(r95).epsilon(1e-12));
+      CHECK(reserve[h * 2 + 1] == Approx(std::min(std::max(0.0, x[792]), cap)).epsilon(1e-12));
+      sum95 += r95;
+    }
+    CHECK(headline[m].at("holders_reserve95_gbp").get<double>() == Approx(sum95).epsilon(1e-9));
+  }
+  // The checks have power: the capacity binds on some path, the ICB carries something there.
+  const auto held = f.open_dataset("models/held/icb_carries").read_all<double>();
+  CHECK(*std::max_element(held.begin(), held.end()) > 0.0);
 }

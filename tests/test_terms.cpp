@@ -266,6 +266,25 @@ struct RandomTerms {
 
 }  // namespace
 
+TEST_CASE("icb_carried: everything when the ICB holds, else residual plus excess over capacity",
+          "[terms]") {
+  const std::vector<double> retained{-50.0, 30.0, 120.0}, budget{1000.0, 1000.0, 2000.0};
+  // Capacity 5 % of budget: holder 1 absorbs its 30 (limit 50), holder 2 returns 120 - 100.
+  CHECK(rxstress::icb_carried(retained, budget, 7.0, 0.05, false) == 7.0 + 20.0);
+  // No capacity: the residual only; the ICB as holder: everything.
+  CHECK(rxstress::icb_carried(retained, budget, 7.0, std::nullopt, false) == 7.0);
+  CHECK(rxstress::icb_carried(retained, budget, 7.0, std::nullopt, true) == 7.0 + 100.0);
+  // Capacity 0: every overspend returns, underspends stay with the holder.
+  CHECK(rxstress::icb_carried(retained, budget, 0.0, 0.0, false) == 150.0);
+}
+
+TEST_CASE("holder_reserve: the cover quantile, at least 0 and at most the capacity", "[terms]") {
+  CHECK(rxstress::holder_reserve(-10.0, 1000.0, std::nullopt) == 0.0);
+  CHECK(rxstress::holder_reserve(80.0, 1000.0, std::nullopt) == 80.0);
+  CHECK(rxstress::holder_reserve(80.0, 1000.0, 0.05) == 50.0);
+  CHECK(rxstress::holder_reserve(30.0, 1000.0, 0.05) == 30.0);
+}
+
 TEST_CASE("property: pool conservation", "[terms]") {
   // Per holder: outcome_h = r_h + c_h - paid_h - refund_h, with S = sum c_h, C = sum r_h^+,
   // sum paid_h = min(S, C), refund total = S - min(S, C) if returned, else 0. Hence

@@ -21,6 +21,14 @@ if [[ "${2:-}" == "--update" ]]; then
   exit 0
 fi
 [[ -f "$golden" ]] || { echo "golden: $golden is missing (run with --update to create it)"; exit 1; }
+# The same objects in both (h5diff compares only the objects they share).
+listing() { h5ls -r "$1" | awk '{print $1, $2}' | sort; }
+if ! added_or_removed="$(diff <(listing "$golden") <(listing "$work/golden.h5"))"; then
+  echo "golden: objects added (>) or removed (<) against tests/golden/golden.h5:"
+  echo "$added_or_removed"
+  echo "golden: if the change is intended, regenerate with tools/golden.sh BINARY --update"
+  exit 1
+fi
 status=0
 report="$(h5diff -r "$golden" "$work/golden.h5" 2>&1)" || status=$?
 if [[ $status -gt 1 ]]; then echo "$report"; exit 1; fi

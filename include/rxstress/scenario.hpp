@@ -43,6 +43,9 @@ struct DelegationModel {
   std::string name;
   HolderLevel level = HolderLevel::icb;
   Terms terms;
+  // Retained overspend a holder can absorb, fraction of its budget: beyond it the holder cannot
+  // pay and the excess returns to the ICB (none: holders pay whatever they retain).
+  std::optional<double> capacity;
 };
 
 struct BudgetSpec {
@@ -74,6 +77,9 @@ struct Outputs {
   // written, which would be most of a run's time (measured on the England benchmark).
   int compression = 0;
   std::vector<std::string> driver_detail;  // drivers whose practice-level annual spend is written
+  // Cover levels of the reserves: the reserve a holder needs so that its retained overspend
+  // exceeds it in at most 1 - cover of years (stats/reserve).
+  std::vector<double> cover{0.95, 0.99};
 };
 
 struct Scenario {

@@ -141,4 +141,15 @@ void summarise_column(std::span<double> column, double budget, std::span<const d
                       std::vector<double>& scratch, HolderSummary& summary,
                       Convergence& convergence_out);
 
+// Monte Carlo standard errors by batch means (sectioning): the K paths are cut into `batches`
+// contiguous groups ([begin, end) of floor or ceil(K / batches) paths each), a statistic is
+// computed on each group, and the standard error of the statistic over all K paths is the
+// groups' standard deviation (ddof = 1) / sqrt(batches). For a difference between two runs on the
+// same paths (common random numbers), take the difference on each group: the groups are paired.
+inline constexpr std::size_t kBatches = 20;
+// Throws std::invalid_argument unless 1 <= batches <= K.
+std::vector<std::pair<std::size_t, std::size_t>> batch_ranges(std::size_t K, std::size_t batches);
+// sd(per_batch) / sqrt(count); NaN for fewer than 2 values.
+double batch_se(std::span<const double> per_batch);
+
 }  // namespace rxstress::stats

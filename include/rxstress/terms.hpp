@@ -2,6 +2,7 @@
 // path. Signs: positive = overspend. What a holder does not retain is the ICB's.
 #pragma once
 
+#include <optional>
 #include <span>
 
 #include "rxstress/scenario.hpp"
@@ -26,5 +27,16 @@ void settle_pool(std::span<double> retained, std::span<const double> budget, con
 // per holder in, retained outcome per holder out.
 void settle_terms(std::span<const double> gross, std::span<const double> carve,
                   std::span<const double> budget, const Terms& terms, std::span<double> retained);
+
+// What the ICB carries on one path in one year under a model: when the ICB holds the budget, all
+// of it (every holder's retained outcome plus the residual); otherwise the residual of the terms
+// plus each holder's retained overspend beyond what it can absorb (capacity x budget; nothing
+// beyond when capacity is empty).
+double icb_carried(std::span<const double> retained, std::span<const double> budget,
+                   double residual, std::optional<double> capacity, bool icb_holds);
+
+// The reserve a holder needs so that its retained outcome exceeds it in at most 1 - cover of
+// years: the cover quantile of the outcome, at least 0, and at most what the holder can absorb.
+double holder_reserve(double quantile, double budget, std::optional<double> capacity);
 
 }  // namespace rxstress

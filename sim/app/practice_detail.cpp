@@ -36,13 +36,18 @@ std::vector<Cell> band_row(const Band& band, std::vector<double> values) {
 
 }  // namespace
 
+std::vector<std::string> practice_detail_drivers(const h5::File& file) {
+  std::vector<std::string> names;
+  for (const auto& name : file.open_group("drivers").open_dataset("names").read_strings())
+    if (file.exists("drivers/detail/" + name)) names.push_back(name);
+  return names;
+}
+
 std::vector<Table> practice_detail_tables(const h5::File& file, std::size_t year) {
   std::vector<Table> tables;
-  if (!file.exists("drivers/detail")) return tables;
   const auto list_size = file.open_dataset("practices/list_size").read_all<double>();
   const std::size_t P = list_size.size();
-  for (const auto& name : file.open_group("drivers").open_dataset("names").read_strings()) {
-    if (!file.exists("drivers/detail/" + name)) continue;
+  for (const auto& name : practice_detail_drivers(file)) {
     const h5::Dataset d = file.open_dataset("drivers/detail/" + name);
     const auto dims = d.dims();  // [Y, K, P]
     std::vector<double> values(dims[1] * P);
@@ -51,8 +56,12 @@ std::vector<Table> practice_detail_tables(const h5::File& file, std::size_t year
     Table t;
     t.title = fmt::format("Annual {} per practice, over practices and paths ({} paths; GBP)", name,
                           dims[1]);
-    t.columns = {{"list size"}, {"practice-years", 0}, {"mean", 0}, {"median", 0}, {"p5", 0},
-                 {"p95", 0}};
+    t.columns = {{"list size", 2, 1, "", "list_size_band"},
+                 {"practice-years", 0, 1, "", "practice_years"},
+                 {"mean", 0, 1, "", "mean_gbp"},
+                 {"median", 0, 1, "", "median_gbp"},
+                 {"p5", 0, 1, "", "p5_gbp"},
+                 {"p95", 0, 1, "", "p95_gbp"}};
     for (const Band& band : kBands) {
       std::vector<double> in_band;
       for (std::size_t k = 0; k < dims[1]; ++k)

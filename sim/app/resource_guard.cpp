@@ -1,11 +1,15 @@
 #include "app/resource_guard.hpp"
 
 #include <fmt/format.h>
+#include <sys/statvfs.h>
 
 #include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <fstream>
+#include <limits>
+#include <optional>
 
 #include "io/results_writer.hpp"
 #include "rxstress/error.hpp"
@@ -52,7 +56,42 @@ double other_bytes(const Model& model) {
   return bytes + P * (Y + 8) * kDouble + sc.text.size();
 }
 
+// statvfs's f_bavail: what a user who is not root may still write.
+std::optional<double> free_bytes(const std::string& directory) {
+  struct statvfs fs {};
+  if (statvfs(directory.c_str(), &fs) != 0) return std::nullopt;
+  return static_cast<double>(fs.f_bavail) * static_cast<double>(fs.f_frsize);
+}
+
+// MemAvailable of /proc/meminfo: what can be allocated without swapping, page cache included.
+std::optional<double> available_memory() {
+  std::ifstream meminfo("/proc/meminfo");
+  for (std::string key; meminfo >> key;) {
+    double kib = 0.0;
+    if (key == "MemAvailable:" && meminfo >> kib) return kib * 1024.0;
+    meminfo.ignore(std::numeric_limits<std::streamsize>::max(), '\n');
+  }
+  return std::nullopt;
+}
+
 }  // namespace
+
+std::string lack_of_room(const ResourceEstimate& e, const std::string& directory) {
+  if (directory.empty()) {
+    const auto available = available_memory();
+    const double needed = e.output_bytes + e.memory_bytes;
+    if (!available || needed <= *available) return {};
+    return fmt::format(
+        "with --no-output the results file is held in memory: about {} with the run's own, more "
+        "than the {} available",
+        format_gb(needed), format_gb(*available));
+  }
+  const auto free = free_bytes(directory);
+  if (!free || e.output_bytes <= *free) return {};
+  return fmt::format(
+      "the results file would be about {} (uncompressed), more than the {} free in {}",
+      format_gb(e.output_bytes), format_gb(*free), directory);
+}
 
 ResourceEstimate estimate_resources(const Model& model, int threads) {
   const double Y = model.years(), D = model.drivers(), K = model.scenario().paths;

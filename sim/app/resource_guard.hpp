@@ -22,6 +22,12 @@ ResourceEstimate estimate_resources(const Model& model, int threads);
 // iB is allowed). Throws InputError naming `option` when the text is not a size.
 std::uint64_t parse_size(std::string_view text, const std::string& option);
 
+// Why the results file would not fit where it goes, with both figures, or empty when it fits or
+// the system cannot say. On disk (`directory` given): the output against the space an unprivileged
+// user may still fill on that file system. In memory (`directory` empty, `run --no-output`): the
+// output and the run's own memory against the memory available.
+std::string lack_of_room(const ResourceEstimate& estimate, const std::string& directory);
+
 // Bytes as GB (10^9) with enough digits to be useful for small runs too.
 std::string format_gb(double bytes);
 

@@ -6,13 +6,16 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
-#include <ctime>
 #include <filesystem>
+#include <functional>
 #include <optional>
 
 #include "app/headline.hpp"
+#include "app/output_target.hpp"
+#include "app/points.hpp"
 #include "app/progress.hpp"
 #include "app/resource_guard.hpp"
+#include "app/stale_partials.hpp"
 #include "app/warnings.hpp"
 #include "io/results_writer.hpp"
 #include "rxstress/app.hpp"
@@ -30,7 +33,10 @@ extern "C" void on_signal(int sig) {
   g_stop.store(true);
 }
 
-// Ctrl-C and SIGTERM stop the run between blocks; the previous handlers come back afterwards.
+// Ctrl-C and SIGTERM stop the run between blocks. SIGXFSZ (a file-size limit, `ulimit -f`) is
+// ignored so that the write past the limit fails with EFBIG and is reported like a full disk,
+// instead of killing the process and leaving its partial file. The previous handlers come back
+// afterwards.
 class SignalGuard {
  public:
   SignalGuard() {
@@ -41,47 +47,47 @@ class SignalGuard {
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, &old_int_);
     sigaction(SIGTERM, &sa, &old_term_);
+    struct sigaction ignore {};
+    ignore.sa_handler = SIG_IGN;
+    sigemptyset(&ignore.sa_mask);
+    sigaction(SIGXFSZ, &ignore, &old_xfsz_);
   }
   ~SignalGuard() {
     sigaction(SIGINT, &old_int_, nullptr);
     sigaction(SIGTERM, &old_term_, nullptr);
+    sigaction(SIGXFSZ, &old_xfsz_, nullptr);
   }
 
  private:
   struct sigaction old_int_ {};
   struct sigaction old_term_ {};
+  struct sigaction old_xfsz_ {};
 };
 
-std::string utc_now() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-std::vector<std::string> overrides_of(const RunRequest& r) {
-  std::vector<std::string> o = r.overrides;
-  if (r.paths) o.push_back(fmt::format("paths={}", *r.paths));
-  if (r.seed) o.push_back(fmt::format("seed={}", *r.seed));
-  return o;
-}
-
-// Prints the size estimate and refuses (exit 2) a run whose results file would exceed
-// --max-output, before any file exists. Returns 0 when the run may go ahead.
+// Prints the size estimate and refuses (exit 2), before any file exists, a run whose results
+// file would exceed --max-output or (unless --no-space-check) not fit where it goes: the output's
+// file system, or memory with --no-output. Returns 0 when the run may go ahead.
 int check_resources(const Model& model, const RunRequest& r, int threads, std::ostream& out,
                     std::ostream& err) {
   const std::uint64_t limit = parse_size(r.max_output, "--max-output");
   const ResourceEstimate e = estimate_resources(model, threads);
   if (!r.quiet)
-    out << fmt::format("estimate: output ≈ {}, peak memory ≈ {} (output uncompressed)\n",
-                       format_gb(e.output_bytes), format_gb(e.memory_bytes));
-  if (e.output_bytes <= static_cast<double>(limit)) return 0;
-  err << fmt::format(
-      "rxstress: the results file would be about {} (uncompressed), more than --max-output {}; "
-      "reduce paths or outputs, or raise --max-output\n",
-      format_gb(e.output_bytes), r.max_output);
+    out << fmt::format("estimate: output ≈ {}{}, peak memory ≈ {} (output uncompressed)\n",
+                       format_gb(e.output_bytes), r.no_output ? " held in memory" : "",
+                       format_gb(e.memory_bytes + (r.no_output ? e.output_bytes : 0.0)));
+  if (e.output_bytes > static_cast<double>(limit)) {
+    err << fmt::format(
+        "rxstress: the results file would be about {} (uncompressed), more than --max-output {}; "
+        "reduce paths or outputs, or raise --max-output\n",
+        format_gb(e.output_bytes), r.max_output);
+    return 2;
+  }
+  const std::string lack =
+      r.no_space_check ? "" : lack_of_room(e, r.no_output ? "" : output_directory(r.output));
+  if (lack.empty()) return 0;
+  err << "rxstress: " << lack
+      << "; free some space, reduce paths or outputs, write elsewhere (-o), or use "
+         "--no-space-check\n";
   return 2;
 }
 
@@ -110,9 +116,33 @@ class PhaseClock {
   std::vector<std::pair<std::string, double>> phases_;
 };
 
+// The name of the results file while it is written (HDF5 needs one for a file in memory too; it
+// is never created on disk).
+std::string temporary_name(const RunRequest& r) {
+  return r.no_output ? "(results in memory)" : partial_path(r.output, getpid());
+}
+
+// With --no-output, the headline is printed from the file before it is closed (and gone).
+std::function<void(const h5::File&)> headline_before_close(const RunRequest& r, std::ostream& out) {
+  if (!r.no_output || r.quiet) return {};
+  return [&out](const h5::File& file) {
+    out << "no results file kept (--no-output)\n\n";
+    print_headline(file, out);
+  };
+}
+
+// The end of a failed run's message: what became of the output.
+std::string what_was_written(const RunRequest& r) {
+  if (r.no_output) return "run abandoned";
+  std::error_code ec;
+  return std::filesystem::exists(r.output, ec)
+             ? "no results written (" + r.output + " left as it was)"
+             : "no results file written";
+}
+
 // Simulates and writes to `temporary`; returns false if interrupted.
 bool simulate_to(const Model& model, const RunRequest& r, int threads, const std::string& temporary,
-                 PhaseClock& clock) {
+                 PhaseClock& clock, std::ostream& out) {
   const Scenario& sc = model.scenario();
   RunOptions options;
   options.threads = threads;
@@ -121,13 +151,15 @@ bool simulate_to(const Model& model, const RunRequest& r, int threads, const std
   options.progress = [&](std::int64_t done) { bar.update(done); };
   // The statistics pass after the pipeline runs in parallel too, on no more threads than asked.
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
-  ResultsWriter writer(model, temporary, {r.command_line, utc_now(), options.block_paths});
+  ResultsWriter writer(model, temporary,
+                       {r.command_line, utc_now(), options.block_paths,
+                        r.no_output ? h5::Storage::memory : h5::Storage::disk});
   clock.record("open results file", clock.lap());
   const bool complete = run_paths(model, options, writer);
   bar.finish();
   clock.record("simulate paths (parallel pipeline, wall)", clock.lap());
   clock.record("write path blocks (serial stage, inside the pipeline)", options.consume_seconds);
-  if (complete) writer.finish();
+  if (complete) writer.finish(headline_before_close(r, out));
   clock.record("statistics pass and file close", clock.lap());
   return complete;
 }
@@ -151,6 +183,10 @@ int run_command(const RunRequest& r, std::ostream& out, std::ostream& err) {
     sc = load_scenario(r.scenario, overrides_of(r));
     if (const int status = report_warnings(sc, r.strict, r.quiet, err)) return status;
     model.emplace(sc);
+    if (!r.no_output) {
+      check_output_target(r.output, r.force);
+      remove_stale_partials(r.output, err);  // before the space check: they may free some
+    }
     if (const int status = check_resources(*model, r, threads, out, err)) return status;
     clock.record("load scenario and build model", clock.lap());
   } catch (const InputError& e) {
@@ -160,11 +196,7 @@ int run_command(const RunRequest& r, std::ostream& out, std::ostream& err) {
     err << "rxstress: internal error while loading the scenario: " << e.what() << "\n";
     return 1;
   }
-  if (fs::exists(r.output) && !r.force) {
-    err << "rxstress: " << r.output << " already exists; use --force to overwrite it\n";
-    return 2;
-  }
-  const std::string temporary = fmt::format("{}.partial-{}", r.output, getpid());
+  const std::string temporary = temporary_name(r);
   SignalGuard guard;
   try {
     if (!r.quiet)
@@ -172,21 +204,23 @@ int run_command(const RunRequest& r, std::ostream& out, std::ostream& err) {
           "rxstress {}: {} practices, {} drivers, {} models, {} paths, seed {}, {} thread{}, {}\n",
           sc.name, sc.population.size(), sc.drivers.size(), sc.delegation.size(), sc.paths, sc.seed,
           threads, threads == 1 ? "" : "s", simd_description());
-    if (!simulate_to(*model, r, threads, temporary, clock)) {
-      fs::remove(temporary);
+    if (!simulate_to(*model, r, threads, temporary, clock, out)) {
+      if (!r.no_output) fs::remove(temporary);
       const int sig = g_signal.load();
       err << "rxstress: interrupted; no results file written\n";
       return sig == SIGTERM ? 143 : 130;
     }
-    if (fs::exists(r.output) && !r.force) throw RunError(r.output + " appeared during the run");
-    fs::rename(temporary, r.output);
+    if (!r.no_output) {
+      commit_results(temporary, r.output, r.force);
+      clock.record("flush to disk and rename", clock.lap());
+    }
   } catch (const std::exception& e) {
     std::error_code ignored;
-    fs::remove(temporary, ignored);
-    err << "rxstress: " << e.what() << "\n";
+    if (!r.no_output) fs::remove(temporary, ignored);
+    err << "rxstress: " << e.what() << "; " << what_was_written(r) << "\n";
     return 1;
   }
-  if (!r.quiet) {
+  if (!r.quiet && !r.no_output) {
     out << "wrote " << r.output << "\n\n";
     print_headline(r.output, out);
     clock.record("headline", clock.lap());

@@ -28,21 +28,6 @@ std::string csv_quote(const std::string& s) {
   return out + "\"";
 }
 
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\')
-      out += '\\', out += c;
-    else if (c == '\n')
-      out += "\\n";
-    else if (static_cast<unsigned char>(c) < 0x20)
-      out += fmt::format("\\u{:04x}", int(c));
-    else
-      out += c;
-  }
-  return out + "\"";
-}
-
 }  // namespace
 
 void Table::print_text(std::ostream& out) const {
@@ -66,7 +51,7 @@ void Table::print_text(std::ostream& out) const {
 
 void Table::print_csv(std::ostream& out) const {
   for (std::size_t c = 0; c < columns.size(); ++c)
-    out << (c ? "," : "") << csv_quote(columns[c].name);
+    out << (c ? "," : "") << csv_quote(columns[c].machine_name());
   out << "\n";
   for (const auto& row : rows) {
     for (std::size_t c = 0; c < columns.size(); ++c)
@@ -75,24 +60,23 @@ void Table::print_csv(std::ostream& out) const {
   }
 }
 
-void Table::print_json(std::ostream& out) const {
-  out << "[";
-  for (std::size_t r = 0; r < rows.size(); ++r) {
-    out << (r ? ",\n " : "\n ") << "{";
+nlohmann::ordered_json Table::to_json() const {
+  auto array = nlohmann::ordered_json::array();
+  for (const auto& row : rows) {
+    nlohmann::ordered_json object;
     for (std::size_t c = 0; c < columns.size(); ++c) {
-      out << (c ? ", " : "") << json_string(columns[c].name) << ": ";
-      const Cell& cell = rows[r][c];
-      if (const auto* s = std::get_if<std::string>(&cell))
-        out << json_string(*s);
-      else if (std::isnan(std::get<double>(cell)))
-        out << "null";
-      else
-        out << fmt::format("{}", std::get<double>(cell));
+      auto& value = object[columns[c].machine_name()];
+      if (const auto* s = std::get_if<std::string>(&row[c]))
+        value = *s;
+      else if (const double x = std::get<double>(row[c]); std::isfinite(x))
+        value = x;  // NaN and infinity are not JSON: null
     }
-    out << "}";
+    array.push_back(std::move(object));
   }
-  out << "\n]\n";
+  return array;
 }
+
+void Table::print_json(std::ostream& out) const { out << to_json().dump(1) << "\n"; }
 
 void Table::print(std::ostream& out, const std::string& format) const {
   if (format == "csv")
@@ -101,6 +85,20 @@ void Table::print(std::ostream& out, const std::string& format) const {
     print_json(out);
   else
     print_text(out);
+}
+
+Table with_leading(const std::string& name, const std::vector<Table>& parts,
+                   const std::vector<std::string>& values) {
+  Table all;
+  all.columns.push_back({name});
+  if (parts.empty()) return all;
+  all.columns.insert(all.columns.end(), parts[0].columns.begin(), parts[0].columns.end());
+  for (std::size_t i = 0; i < parts.size(); ++i)
+    for (const auto& row : parts[i].rows) {
+      all.rows.push_back({values[i]});
+      all.rows.back().insert(all.rows.back().end(), row.begin(), row.end());
+    }
+  return all;
 }
 
 }  // namespace rxstress

@@ -39,4 +39,21 @@ void settle_terms(std::span<const double> gross, std::span<const double> carve,
   if (terms.pool) settle_pool(retained, budget, *terms.pool);
 }
 
+double icb_carried(std::span<const double> retained, std::span<const double> budget,
+                   double residual, std::optional<double> capacity, bool icb_holds) {
+  double carried = residual;
+  for (std::size_t h = 0; h < retained.size(); ++h) {
+    if (icb_holds)
+      carried += retained[h];
+    else if (capacity)
+      carried += std::max(0.0, retained[h] - *capacity * budget[h]);
+  }
+  return carried;
+}
+
+double holder_reserve(double quantile, double budget, std::optional<double> capacity) {
+  const double reserve = std::max(0.0, quantile);
+  return capacity ? std::min(reserve, *capacity * budget) : reserve;
+}
+
 }  // namespace rxstress

@@ -104,15 +104,17 @@ HWY_INLINE VecF<DF> event_cost(DF df, const Constants& c, const RoundKeys& keys,
 }
 
 // Month of an event from its 32-bit word: uniform on the horizon for arrivals, the truncated
-// geometric law of a departure (inversion) for leavers.
+// geometric law of a departure (inversion: floor(log(1 - u q) / log(1 - h)); 1 - u q >= 1 - q is
+// far from 0, so log, not log1p, keeps its digits) for leavers.
 template <class DF>
 HWY_INLINE VecF<DF> event_month(DF df, const Constants& c, int months, bool leaving,
                                 VecU<DF> word) {
   const auto u = uniform32(df, word);
   const auto last = hn::Set(df, months - 1.0);
   if (!leaving) return hn::Min(hn::Floor(hn::Mul(u, hn::Set(df, months))), last);
-  const auto m = hn::Floor(
-      hn::Mul(vlog1p(df, hn::Mul(hn::Set(df, -c.leave_q), u)), hn::Set(df, c.per_log_stay)));
+  const auto m =
+      hn::Floor(hn::Mul(vlog(df, hn::NegMulAdd(hn::Set(df, c.leave_q), u, hn::Set(df, 1.0))),
+                        hn::Set(df, c.per_log_stay)));
   return hn::Min(hn::Max(m, hn::Zero(df)), last);
 }
 
@@ -181,6 +183,10 @@ void add_units(const Constants& c, const Calendar& cal, std::uint32_t kind, cons
                DriverOutput& out) {
   const int Y = cal.years();
   const std::size_t K = out.carve_thresholds.size(), stride = out.stride;
+  if (Y == 1 && (kind != 1 || K == 0) && out.monthly.empty()) {  // the common case, one year
+    for (std::size_t k = 0; k < u.count; ++k) out.annual[u.id[k] >> 32] += u.value[k];
+    return;
+  }
   for (std::size_t k = 0; k < u.count; ++k) {
     const std::size_t i = u.id[k] >> 32;
     for (int y = 0; y < Y; ++y) {

@@ -115,8 +115,8 @@ std::string read_name(hid_t id, Getter getter) {
   return name;
 }
 
-// "<path of child under loc> in <file>", for messages.
-std::string describe(hid_t loc, std::string_view child = {}) {
+// The path of `child` under `loc` (of `loc` itself when child is empty).
+std::string object_path(hid_t loc, std::string_view child = {}) {
   std::string path = read_name(loc, H5Iget_name);
   if (child.starts_with('/')) {
     path = child;
@@ -124,11 +124,51 @@ std::string describe(hid_t loc, std::string_view child = {}) {
     if (!path.ends_with('/')) path += '/';
     path += child;
   }
-  return path + " in " + read_name(loc, H5Fget_name);
+  return path;
 }
 
-void silence_hdf5_errors() {
-  // Thread-local because thread-safe HDF5 keeps the error-printing setting per thread.
+// "<path of child under loc> in <file>", for messages.
+std::string describe(hid_t loc, std::string_view child = {}) {
+  return object_path(loc, child) + " in " + read_name(loc, H5Fget_name);
+}
+
+herr_t find_checksum_entry(unsigned, const H5E_error2_t* err, void* out) {
+  auto* found = static_cast<std::string*>(out);
+  if (found->empty() && err->desc != nullptr &&
+      std::string_view(err->desc).find("checksum") != std::string_view::npos)
+    *found = err->desc;
+  return 0;
+}
+
+// HDF5's words for the checksum mismatch behind the failure just reported ("data error detected
+// by Fletcher32 checksum", "incorrect metadata checksum ..."), or empty for any other failure.
+std::string checksum_mismatch() {
+  std::string found;
+  H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, find_checksum_entry, &found);
+  return found;
+}
+
+// check() for reads: a checksum mismatch is damage to the file, thrown as Damaged naming the file
+// and the object at `loc` / `child`.
+template <class R, class Describe>
+R check_read(R status, hid_t loc, std::string_view child, Describe&& what) {
+  if (status >= 0) return status;
+  if (const std::string mismatch = checksum_mismatch(); !mismatch.empty())
+    throw Damaged(read_name(loc, H5Fget_name), object_path(loc, child), mismatch);
+  fail(what);
+}
+
+// Called before the HDF5 calls of every public function, on whichever thread runs it (the
+// pipeline's serial stage moves between threads).
+// - Once per process, before the library starts: no HDF5 shutdown at exit. After a close that
+//   fails (a full disk), HDF5 1.10 keeps the file's identifier pointing to memory it has freed,
+//   and its shutdown then crashes (exit 139 after the error message). Every file is closed
+//   explicitly, so the shutdown has nothing else to do.
+// - Once per thread: no error printing (thread-safe HDF5 keeps that setting per thread), so a
+//   failure is the one line of the RunError, never HDF5's 40-line stack dump.
+void enter_hdf5() {
+  static const bool no_shutdown = [] { return H5dont_atexit() >= 0; }();
+  (void)no_shutdown;
   thread_local bool silenced = false;
   if (!silenced) H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   silenced = true;
@@ -221,7 +261,8 @@ std::vector<std::string> read_strings_of(hid_t obj, Describe&& what) {
   Id space = space_of(obj);
   std::vector<char*> pointers(point_count(obj), nullptr);
   if (pointers.empty()) return {};
-  check(read_whole(obj, mem_type.get(), pointers.data()), [&] { return "cannot read " + what(); });
+  check_read(read_whole(obj, mem_type.get(), pointers.data()), obj, {},
+             [&] { return "cannot read " + what(); });
   std::vector<std::string> values;
   values.reserve(pointers.size());
   // Elements never written (fill values) come back as null pointers.
@@ -234,7 +275,8 @@ template <class T, class Describe>
 std::vector<T> read_numbers_of(hid_t obj, Describe&& what) {
   std::vector<T> values(point_count(obj));
   if (values.empty()) return values;
-  check(read_whole(obj, TypeMap<T>::mem(), values.data()), [&] { return "cannot read " + what(); });
+  check_read(read_whole(obj, TypeMap<T>::mem(), values.data()), obj, {},
+             [&] { return "cannot read " + what(); });
   return values;
 }
 
@@ -255,8 +297,9 @@ void write_attr(hid_t obj, const std::string& name, hid_t type, hid_t mem_type, 
 }
 
 Id open_attr(hid_t obj, const std::string& name) {
-  return make_id(H5Aopen(obj, name.c_str(), H5P_DEFAULT), H5Aclose,
-                 [&] { return "cannot open " + describe_attr(obj, name); });
+  return Id(check_read(H5Aopen(obj, name.c_str(), H5P_DEFAULT), obj, {},
+                       [&] { return "cannot open " + describe_attr(obj, name); }),
+            H5Aclose);
 }
 
 template <class T>
@@ -286,6 +329,8 @@ Id dataset_create_plist(std::span<const hsize_t> dims, std::span<const hsize_t> 
     check(H5Pset_shuffle(dcpl.get()), what);
     check(H5Pset_deflate(dcpl.get(), static_cast<unsigned>(deflate)), what);
   }
+  // Last, so that the checksum covers the bytes as stored: every chunk read is checked.
+  if (!chunk.empty()) check(H5Pset_fletcher32(dcpl.get()), what);
   return dcpl;
 }
 
@@ -296,23 +341,69 @@ Id create_dataset_id(hid_t loc, const std::string& name, hid_t type, hid_t space
                  H5Dclose, [&] { return "cannot create dataset " + describe(loc, name); });
 }
 
+// A numeric dataset written whole is chunked too, so that it carries checksums: one chunk, or for
+// a large one chunks halved along the leading dimensions to at most 16 MiB. None when empty
+// (nothing stored, and chunk dimensions must be positive).
+std::vector<hsize_t> whole_chunk(std::vector<hsize_t> dims, std::size_t element_bytes) {
+  constexpr std::size_t kMaxChunkBytes = std::size_t{16} << 20;
+  if (element_count(dims) == 0) return {};
+  for (hsize_t& d : dims)
+    while (d > 1 && element_count(dims) * element_bytes > kMaxChunkBytes) d = (d + 1) / 2;
+  return dims;
+}
+
 void write_whole_dataset(hid_t loc, const std::string& name, hid_t type, hid_t mem_type,
-                         hid_t space, const void* data) {
-  Id dset = create_dataset_id(loc, name, type, space);
-  if (H5Sget_simple_extent_npoints(space) == 0) return;
-  check(H5Dwrite(dset.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data),
-        [&] { return "cannot write dataset " + describe(loc, name); });
+                         hid_t space, const void* data, hid_t dcpl = H5P_DEFAULT) {
+  Id dset = create_dataset_id(loc, name, type, space, dcpl);
+  auto what = [&] { return "cannot write dataset " + describe(loc, name); };
+  if (H5Sget_simple_extent_npoints(space) > 0)
+    check(H5Dwrite(dset.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), what);
+  // Closed here, checked: HDF5 keeps a small write in the dataset's buffer until the close, and a
+  // destructor could not report that write failing.
+  check(dset.close(), what);
+}
+
+Id create_plist_of(hid_t dset) {
+  return make_id(H5Dget_create_plist(dset), H5Pclose,
+                 [&] { return "cannot inspect dataset " + describe(dset); });
+}
+
+// The chunk shape, empty for an unchunked dataset.
+std::vector<hsize_t> chunk_dims(hid_t dset) {
+  Id dcpl = create_plist_of(dset);
+  if (H5Pget_layout(dcpl.get()) != H5D_CHUNKED) return {};
+  std::vector<hsize_t> chunk(H5S_MAX_RANK);
+  int rank = check(H5Pget_chunk(dcpl.get(), H5S_MAX_RANK, chunk.data()),
+                   [&] { return "cannot inspect dataset " + describe(dset); });
+  chunk.resize(static_cast<std::size_t>(rank));
+  return chunk;
 }
 
 // Bytes in one chunk, or 0 for an unchunked dataset.
 std::size_t chunk_bytes(hid_t dset) {
-  auto what = [&] { return "cannot inspect dataset " + describe(dset); };
-  Id dcpl = make_id(H5Dget_create_plist(dset), H5Pclose, what);
-  if (H5Pget_layout(dcpl.get()) != H5D_CHUNKED) return 0;
-  std::vector<hsize_t> chunk(H5S_MAX_RANK);
-  int rank = check(H5Pget_chunk(dcpl.get(), H5S_MAX_RANK, chunk.data()), what);
-  chunk.resize(static_cast<std::size_t>(rank));
-  return element_count(chunk) * H5Tget_size(type_of(dset).get());
+  const std::vector<hsize_t> chunk = chunk_dims(dset);
+  return chunk.empty() ? 0 : element_count(chunk) * H5Tget_size(type_of(dset).get());
+}
+
+// The slabs read_through reads: whole along every dimension after the second, whole chunks along
+// the first, and along the second (the first of a 1-d dataset) as many chunks as fit in
+// `max_bytes` (at least one).
+std::vector<hsize_t> through_slab(const std::vector<hsize_t>& dims, std::vector<hsize_t> chunk,
+                                  std::size_t element_bytes, std::size_t max_bytes) {
+  if (chunk.empty()) chunk.assign(dims.size(), 1);  // unchunked: any slab reads it once
+  std::vector<hsize_t> slab = dims;
+  const std::size_t grow = dims.size() > 1 ? 1 : 0;
+  for (std::size_t d = 0; d <= grow; ++d) slab[d] = std::min(dims[d], chunk[d]);
+  const std::size_t unit = element_count(slab) * element_bytes;
+  const hsize_t chunks = std::max<std::size_t>(1, max_bytes / std::max<std::size_t>(unit, 1));
+  slab[grow] = std::min(dims[grow], slab[grow] * chunks);
+  return slab;
+}
+
+herr_t collect_dataset(hid_t, const char* name, const H5O_info_t* info, void* out) {
+  if (info->type == H5O_TYPE_DATASET)
+    static_cast<std::vector<std::string>*>(out)->push_back(std::string("/") + name);
+  return 0;
 }
 
 std::size_t next_prime(std::size_t n) {
@@ -339,8 +430,9 @@ Id cache_access_plist(std::size_t bytes, std::size_t bytes_per_chunk) {
 }
 
 Id open_dataset_id(hid_t loc, const std::string& name, hid_t dapl = H5P_DEFAULT) {
-  return make_id(H5Dopen2(loc, name.c_str(), dapl), H5Dclose,
-                 [&] { return "cannot open dataset " + describe(loc, name); });
+  return Id(check_read(H5Dopen2(loc, name.c_str(), dapl), loc, name,
+                       [&] { return "cannot open dataset " + describe(loc, name); }),
+            H5Dclose);
 }
 
 // Selects the hyperslab in a fresh copy of the file space and builds the matching memory space.
@@ -377,6 +469,7 @@ Id::~Id() { close(); }
 
 herr_t Id::close() noexcept {
   if (!valid() || closer_ == nullptr) return 0;
+  enter_hdf5();
   herr_t status = closer_(id_);
   id_ = H5I_INVALID_HID;
   return status;
@@ -385,6 +478,7 @@ herr_t Id::close() noexcept {
 // ---- Object (attributes) ------------------------------------------------------------------
 
 void Object::set_attr(const std::string& name, std::string_view value) {
+  enter_hdf5();
   std::string text(value);  // string_view need not be NUL-terminated
   const char* pointer = text.c_str();
   Id type = vlen_string_type();
@@ -392,20 +486,24 @@ void Object::set_attr(const std::string& name, std::string_view value) {
 }
 
 void Object::set_attr(const std::string& name, std::int64_t value) {
+  enter_hdf5();
   write_attr(id(), name, H5T_STD_I64LE, H5T_NATIVE_INT64, scalar_space().get(), &value);
 }
 
 void Object::set_attr(const std::string& name, double value) {
+  enter_hdf5();
   write_attr(id(), name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, scalar_space().get(), &value);
 }
 
 void Object::set_attr(const std::string& name, std::span<const double> values) {
+  enter_hdf5();
   const hsize_t n = values.size();
   write_attr(id(), name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, simple_space({&n, 1}).get(),
              values.data());
 }
 
 void Object::set_attr(const std::string& name, std::span<const std::string> values) {
+  enter_hdf5();
   const hsize_t n = values.size();
   std::vector<const char*> pointers = c_strings(values);
   Id type = vlen_string_type();
@@ -413,6 +511,7 @@ void Object::set_attr(const std::string& name, std::span<const std::string> valu
 }
 
 std::string Object::attr_string(const std::string& name) const {
+  enter_hdf5();
   std::vector<std::string> values = attr_strings(name);
   if (values.size() != 1) {
     throw RunError("HDF5: " + describe_attr(id(), name) + " is not a single string");
@@ -421,31 +520,44 @@ std::string Object::attr_string(const std::string& name) const {
 }
 
 std::int64_t Object::attr_int(const std::string& name) const {
+  enter_hdf5();
   return read_scalar_attr<std::int64_t>(id(), name);
 }
 
 double Object::attr_double(const std::string& name) const {
+  enter_hdf5();
   return read_scalar_attr<double>(id(), name);
 }
 
 std::vector<double> Object::attr_doubles(const std::string& name) const {
+  enter_hdf5();
   Id attr = open_attr(id(), name);
   return read_numbers_of<double>(attr.get(), [&] { return describe_attr(id(), name); });
 }
 
 std::vector<std::string> Object::attr_strings(const std::string& name) const {
+  enter_hdf5();
   Id attr = open_attr(id(), name);
   return read_strings_of(attr.get(), [&] { return describe_attr(id(), name); });
 }
 
 bool Object::has_attr(const std::string& name) const {
-  return check(H5Aexists(id(), name.c_str()),
-               [&] { return "cannot look up " + describe_attr(id(), name); }) > 0;
+  enter_hdf5();
+  return check_read(H5Aexists(id(), name.c_str()), id(), {},
+                    [&] { return "cannot look up " + describe_attr(id(), name); }) > 0;
+}
+
+void Object::close() {
+  enter_hdf5();
+  if (!id_.valid()) return;
+  const std::string what = "cannot close " + describe(id());
+  check(id_.close(), [&] { return what; });
 }
 
 // ---- Dataset ------------------------------------------------------------------------------
 
 std::vector<hsize_t> Dataset::dims() const {
+  enter_hdf5();
   Id space = space_of(id());
   int rank = check(H5Sget_simple_extent_ndims(space.get()),
                    [&] { return "cannot get the shape of dataset " + describe(id()); });
@@ -457,6 +569,7 @@ std::vector<hsize_t> Dataset::dims() const {
 template <Element T>
 void Dataset::write_slab(std::span<const hsize_t> offset, std::span<const hsize_t> count,
                          const T* data) {
+  enter_hdf5();
   auto [file_space, mem_space] = slab_spaces(id(), offset, count);
   check(H5Dwrite(id(), TypeMap<T>::mem(), mem_space.get(), file_space.get(), H5P_DEFAULT, data),
         [&] { return "cannot write a slab of dataset " + describe(id()); });
@@ -465,21 +578,25 @@ void Dataset::write_slab(std::span<const hsize_t> offset, std::span<const hsize_
 template <Element T>
 void Dataset::read_slab(std::span<const hsize_t> offset, std::span<const hsize_t> count,
                         T* data) const {
+  enter_hdf5();
   auto [file_space, mem_space] = slab_spaces(id(), offset, count);
-  check(H5Dread(id(), TypeMap<T>::mem(), mem_space.get(), file_space.get(), H5P_DEFAULT, data),
-        [&] { return "cannot read a slab of dataset " + describe(id()); });
+  check_read(H5Dread(id(), TypeMap<T>::mem(), mem_space.get(), file_space.get(), H5P_DEFAULT, data),
+             id(), {}, [&] { return "cannot read a slab of dataset " + describe(id()); });
 }
 
 template <Element T>
 std::vector<T> Dataset::read_all() const {
+  enter_hdf5();
   return read_numbers_of<T>(id(), [&] { return "dataset " + describe(id()); });
 }
 
 std::vector<std::string> Dataset::read_strings() const {
+  enter_hdf5();
   return read_strings_of(id(), [&] { return "dataset " + describe(id()); });
 }
 
 std::string Dataset::read_string() const {
+  enter_hdf5();
   std::vector<std::string> values = read_strings();
   if (values.size() != 1) {
     throw RunError("HDF5: dataset " + describe(id()) + " is not a single string");
@@ -487,20 +604,90 @@ std::string Dataset::read_string() const {
   return std::move(values.front());
 }
 
+std::string Dataset::type_name() const {
+  enter_hdf5();
+  Id type = type_of(id());
+  const std::string bits = std::to_string(8 * H5Tget_size(type.get()));
+  switch (H5Tget_class(type.get())) {
+    case H5T_FLOAT:
+      return "float" + bits;
+    case H5T_INTEGER:
+      return (H5Tget_sign(type.get()) == H5T_SGN_NONE ? "uint" : "int") + bits;
+    case H5T_STRING:
+      return H5Tis_variable_str(type.get()) > 0 ? "string" : "other";
+    default:
+      return "other";
+  }
+}
+
+bool Dataset::checksummed() const {
+  enter_hdf5();
+  Id dcpl = create_plist_of(id());
+  for (int i = 0; i < H5Pget_nfilters(dcpl.get()); ++i) {
+    unsigned flags = 0, config = 0;
+    std::size_t n = 0;
+    if (H5Pget_filter2(dcpl.get(), static_cast<unsigned>(i), &flags, &n, nullptr, 0, nullptr,
+                       &config) == H5Z_FILTER_FLETCHER32)
+      return true;
+  }
+  return false;
+}
+
+std::uint64_t Dataset::read_through(std::size_t max_bytes) const {
+  enter_hdf5();
+  Id file_type = type_of(id());
+  if (H5Tget_class(file_type.get()) == H5T_STRING) {
+    std::uint64_t bytes = 0;
+    for (const std::string& s : read_strings()) bytes += s.size();
+    return bytes;
+  }
+  auto what = [&] { return "cannot read dataset " + describe(id()); };
+  Id mem_type = make_id(H5Tget_native_type(file_type.get(), H5T_DIR_ASCEND), H5Tclose, what);
+  const std::size_t element = H5Tget_size(mem_type.get());
+  const std::vector<hsize_t> all = dims();
+  std::vector<unsigned char> buffer(element);
+  if (all.empty()) {  // a scalar
+    check_read(H5Dread(id(), mem_type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()), id(),
+               {}, what);
+    return element;
+  }
+  if (element_count(all) == 0) return 0;
+  const std::vector<hsize_t> slab = through_slab(all, chunk_dims(id()), element, max_bytes);
+  buffer.resize(element_count(slab) * element);
+  const hsize_t cols = all.size() > 1 ? all[1] : 1, col_step = all.size() > 1 ? slab[1] : 1;
+  std::uint64_t bytes = 0;
+  for (hsize_t r = 0; r < all[0]; r += slab[0])
+    for (hsize_t c = 0; c < cols; c += col_step) {
+      std::vector<hsize_t> offset(all.size(), 0), count = slab;
+      offset[0] = r, count[0] = std::min(slab[0], all[0] - r);
+      if (all.size() > 1) offset[1] = c, count[1] = std::min(slab[1], cols - c);
+      auto [file_space, mem_space] = slab_spaces(id(), offset, count);
+      check_read(H5Dread(id(), mem_type.get(), mem_space.get(), file_space.get(), H5P_DEFAULT,
+                         buffer.data()),
+                 id(), {}, what);
+      bytes += element_count(count) * element;
+    }
+  return bytes;
+}
+
 // ---- Group --------------------------------------------------------------------------------
 
 Group Group::create_group(const std::string& name) {
+  enter_hdf5();
   Id lcpl = intermediate_lcpl();
   return Group(make_id(H5Gcreate2(id(), name.c_str(), lcpl.get(), H5P_DEFAULT, H5P_DEFAULT),
                        H5Gclose, [&] { return "cannot create group " + describe(id(), name); }));
 }
 
 Group Group::open_group(const std::string& name) const {
-  return Group(make_id(H5Gopen2(id(), name.c_str(), H5P_DEFAULT), H5Gclose,
-                       [&] { return "cannot open group " + describe(id(), name); }));
+  enter_hdf5();
+  return Group(Id(check_read(H5Gopen2(id(), name.c_str(), H5P_DEFAULT), id(), name,
+                             [&] { return "cannot open group " + describe(id(), name); }),
+                  H5Gclose));
 }
 
 bool Group::exists(const std::string& path) const {
+  enter_hdf5();
   if (path.empty()) return false;
   // H5Lexists fails rather than answering when a parent is missing, so test each prefix.
   std::string prefix = path.starts_with('/') ? "/" : "";
@@ -518,9 +705,22 @@ bool Group::exists(const std::string& path) const {
   return true;
 }
 
+std::vector<std::string> Group::dataset_paths() const {
+  enter_hdf5();
+  std::vector<std::string> paths;
+  check_read(H5Ovisit2(id(), H5_INDEX_NAME, H5_ITER_INC, collect_dataset, &paths, H5O_INFO_BASIC),
+             id(), {}, [&] { return "cannot list the datasets of " + describe(id()); });
+  const std::string prefix = object_path(id());
+  if (prefix != "/")
+    for (std::string& p : paths) p = prefix + p;
+  std::sort(paths.begin(), paths.end());
+  return paths;
+}
+
 template <Element T>
 Dataset Group::create_dataset(const std::string& name, std::vector<hsize_t> dims,
                               std::vector<hsize_t> chunk, int deflate) {
+  enter_hdf5();
   auto what = [&] { return "cannot create dataset " + describe(id(), name); };
   Id dcpl = dataset_create_plist(dims, chunk, deflate, what);
   return Dataset(
@@ -529,15 +729,19 @@ Dataset Group::create_dataset(const std::string& name, std::vector<hsize_t> dims
 
 template <Element T>
 void Group::write(const std::string& name, std::span<const T> data, std::vector<hsize_t> dims) {
+  enter_hdf5();
   if (element_count(dims) != data.size()) {
     throw RunError("HDF5: cannot write dataset " + describe(id(), name) +
                    ": data size does not match its dimensions");
   }
+  Id dcpl = dataset_create_plist(dims, whole_chunk(dims, sizeof(T)), 0,
+                                 [&] { return "cannot create dataset " + describe(id(), name); });
   write_whole_dataset(id(), name, TypeMap<T>::file(), TypeMap<T>::mem(), simple_space(dims).get(),
-                      data.data());
+                      data.data(), dcpl.get());
 }
 
 void Group::write_strings(const std::string& name, std::span<const std::string> values) {
+  enter_hdf5();
   const hsize_t n = values.size();
   std::vector<const char*> pointers = c_strings(values);
   Id type = vlen_string_type();
@@ -546,6 +750,7 @@ void Group::write_strings(const std::string& name, std::span<const std::string> 
 }
 
 void Group::write_string(const std::string& name, std::string_view value) {
+  enter_hdf5();
   std::string text(value);  // string_view need not be NUL-terminated
   const char* pointer = text.c_str();
   Id type = vlen_string_type();
@@ -553,6 +758,7 @@ void Group::write_string(const std::string& name, std::string_view value) {
 }
 
 Dataset Group::open_dataset(const std::string& name, std::size_t chunk_cache_bytes) const {
+  enter_hdf5();
   if (chunk_cache_bytes == 0) return Dataset(open_dataset_id(id(), name));
   std::size_t per_chunk = chunk_bytes(open_dataset_id(id(), name).get());
   if (per_chunk == 0) return Dataset(open_dataset_id(id(), name));
@@ -563,32 +769,62 @@ Dataset Group::open_dataset(const std::string& name, std::size_t chunk_cache_byt
 }
 
 void Group::hard_link(const std::string& existing_path, const std::string& new_name) {
+  enter_hdf5();
   Id lcpl = intermediate_lcpl();
   check(
       H5Lcreate_hard(id(), existing_path.c_str(), id(), new_name.c_str(), lcpl.get(), H5P_DEFAULT),
       [&] { return "cannot link " + describe(id(), new_name) + " to " + existing_path; });
 }
 
+void Group::copy_from(const Group& source, const std::string& source_path,
+                      const std::string& new_name) {
+  Id lcpl = intermediate_lcpl();
+  check(H5Ocopy(source.id(), source_path.c_str(), id(), new_name.c_str(), H5P_DEFAULT, lcpl.get()),
+        [&] { return "cannot copy " + describe(source.id(), source_path) + " to " + new_name; });
+}
+
 // ---- File ---------------------------------------------------------------------------------
 
-File File::create(const std::string& path) {
-  silence_hdf5_errors();
-  return File(make_id(H5Fcreate(path.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT), H5Fclose,
-                      [&] { return "cannot create file " + path; }));
+File File::create(const std::string& path, Storage storage) {
+  enter_hdf5();
+  auto what = [&] { return "cannot create file " + path; };
+  Id fapl = make_id(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, what);
+  // The file format of HDF5 1.10 (readable by 1.10 and later): its metadata -- superblock, object
+  // headers with their attributes, chunk indexes -- carries checksums, so damage there is found
+  // like damage to the data, and a one-chunk dataset needs no index (smaller small files).
+  check(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V110, H5F_LIBVER_V110), what);
+  // The image grows in steps of 64 MiB and is dropped at the close (no backing store).
+  if (storage == Storage::memory) check(H5Pset_fapl_core(fapl.get(), 64 << 20, false), what);
+  return File(
+      make_id(H5Fcreate(path.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, fapl.get()), H5Fclose, what));
 }
 
 File File::open_read(const std::string& path) {
-  silence_hdf5_errors();
-  return File(make_id(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose,
-                      [&] { return "cannot open file " + path + " for reading"; }));
+  enter_hdf5();
+  const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (file < 0) {
+    if (const std::string mismatch = checksum_mismatch(); !mismatch.empty())
+      throw Damaged(path, "/", mismatch);
+    fail([&] { return "cannot open file " + path + " for reading"; });
+  }
+  return File(Id(file, H5Fclose));
 }
 
 void File::flush() {
+  enter_hdf5();
   check(H5Fflush(id(), H5F_SCOPE_GLOBAL),
         [&] { return "cannot flush file " + read_name(id(), H5Fget_name); });
 }
 
+std::size_t File::open_objects() const {
+  enter_hdf5();
+  if (!id_.valid()) return 0;
+  const ssize_t n = H5Fget_obj_count(id(), H5F_OBJ_ALL | H5F_OBJ_LOCAL);
+  return n > 1 ? static_cast<std::size_t>(n - 1) : 0;  // less the file itself
+}
+
 void File::close() {
+  enter_hdf5();
   if (!id_.valid()) return;
   std::string path = read_name(id(), H5Fget_name);
   // Take the handle first so it is released even if the flush throws. H5Fclose alone would not

@@ -1,10 +1,12 @@
 // A thin RAII layer over the HDF5 C API for the results writer. Only the C API is used so the
 // same code builds against serial and parallel HDF5. Every failure throws rxstress::RunError
-// naming the file and object involved.
+// naming the file and object involved, or Damaged when what was read fails its checksum.
 #pragma once
 
 // Only the id and size typedefs are needed here; hdf5.h itself stays in h5.cpp.
 #include <H5Ipublic.h>
+
+#include "rxstress/error.hpp"
 
 #include <concepts>
 #include <cstddef>
@@ -15,6 +17,16 @@
 #include <vector>
 
 namespace rxstress::h5 {
+
+// Part of a file that fails its checksum: it changed after it was written (a failing disk, a bad
+// copy or transfer). Bad input to the reader, so an InputError (exit 2):
+// "FILE: OBJECT: damaged: data error detected by Fletcher32 checksum; expected an intact file ...".
+class Damaged : public InputError {
+ public:
+  Damaged(const std::string& file, const std::string& object, const std::string& mismatch)
+      : InputError({file, 0, 0}, object, "damaged: " + mismatch,
+                   "an intact file (a copy from before the damage, or write it again)") {}
+};
 
 // The element types that datasets support; the templates below are instantiated in h5.cpp
 // for exactly these, so the constraint turns a missing instantiation into a compile error.
@@ -74,6 +86,11 @@ class Object {
   std::vector<std::string> attr_strings(const std::string& name) const;
   bool has_attr(const std::string& name) const;
 
+  // Closes now and throws if that fails (the destructor closes quietly). A dataset's close writes
+  // what HDF5 still buffers for it: close datasets that were written before closing their file.
+  // Closing twice is harmless.
+  void close();
+
  protected:
   Object() = default;
   explicit Object(Id id) : id_(std::move(id)) {}
@@ -96,6 +113,14 @@ class Dataset : public Object {
   std::vector<std::string> read_strings() const;
   std::string read_string() const;
 
+  // "float64", "int32", "uint8", "string" (variable-length), "other".
+  std::string type_name() const;
+  // Whether its chunks carry Fletcher32 checksums.
+  bool checksummed() const;
+  // Reads every element, a slab of whole chunks (about `max_bytes`) at a time, so that every
+  // chunk's checksum is checked; returns the bytes read. Throws Damaged at a mismatch.
+  std::uint64_t read_through(std::size_t max_bytes) const;
+
  private:
   friend class Group;
   explicit Dataset(Id id) : Object(std::move(id)) {}
@@ -108,13 +133,17 @@ class Group : public Object {
   Group open_group(const std::string& name) const;
   // False (never an error) when any component of the path is missing or not a group.
   bool exists(const std::string& path) const;
+  // The absolute paths of the datasets at or below this group, each once (a dataset with two
+  // names, a hard link, under the first in name order), sorted.
+  std::vector<std::string> dataset_paths() const;
 
-  // An empty `chunk` means contiguous storage. deflate > 0 adds shuffle + deflate(level) and
-  // requires chunking.
+  // An empty `chunk` means contiguous storage; chunks carry Fletcher32 checksums, checked on every
+  // read (a mismatch throws Damaged). deflate > 0 adds shuffle + deflate(level) and requires
+  // chunking.
   template <Element T>
   Dataset create_dataset(const std::string& name, std::vector<hsize_t> dims,
                          std::vector<hsize_t> chunk = {}, int deflate = 0);
-  // Writes a whole small contiguous dataset in one go.
+  // Writes a whole small dataset in one go (chunked, so checksummed, unless it is empty).
   template <Element T>
   void write(const std::string& name, std::span<const T> data, std::vector<hsize_t> dims);
   void write_strings(const std::string& name, std::span<const std::string> values);
@@ -128,22 +157,31 @@ class Group : public Object {
 
   // A second name for an existing object, so identical datasets are stored once.
   void hard_link(const std::string& existing_path, const std::string& new_name);
+  // A deep copy of an object (a group with everything in it) of another file, as `new_name` here
+  // (missing intermediate groups are created).
+  void copy_from(const Group& source, const std::string& source_path, const std::string& new_name);
 
  protected:
   Group() = default;
   explicit Group(Id id) : Object(std::move(id)) {}
 };
 
+// Where a new file lives: on disk, or only in this process's memory (HDF5's core driver, nothing
+// written anywhere; `path` then only names it in messages and must not exist).
+enum class Storage { disk, memory };
+
 // A file is used as its root group.
 class File : public Group {
  public:
   // Fails if `path` exists: overwrite and temporary naming are the caller's decisions.
-  static File create(const std::string& path);
+  static File create(const std::string& path, Storage storage = Storage::disk);
   static File open_read(const std::string& path);
 
   void flush();
   // Flushes and closes, throwing on failure; the destructor closes quietly instead. Groups and
   // datasets still open keep the file open until they are destroyed.
+  // Groups, datasets and attributes of this file still open (each defers the real close).
+  std::size_t open_objects() const;
   void close();
 
  private:

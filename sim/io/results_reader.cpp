@@ -70,6 +70,18 @@ ModelResults read_model(const h5::File& file, const std::string& name) {
   r.residual_sd = res.open_dataset("sd").read_all<double>();
   r.residual_var = res.open_dataset("var").read_all<double>();
   r.residual_es = res.open_dataset("es").read_all<double>();
+  if (st.exists("icb_carries")) {
+    const h5::Group c = st.open_group("icb_carries");
+    r.carried_mean = c.open_dataset("mean").read_all<double>();
+    r.carried_se_mean = c.open_dataset("se_mean").read_all<double>();
+    r.carried_var = c.open_dataset("var").read_all<double>();
+    r.carried_es = c.open_dataset("es").read_all<double>();
+  }
+  if (st.exists("reserve")) {
+    r.reserve = st.open_dataset("reserve").read_all<double>();
+    r.cover = st.open_dataset("reserve").attr_doubles("cover");
+  }
+  if (g.has_attr("capacity")) r.capacity = g.attr_double("capacity");
   const h5::Group conv = st.open_group("convergence");
   r.conv_paths = conv.open_dataset("paths").read_all<double>();
   r.conv_mean = conv.open_dataset("mean").read_all<double>();
@@ -85,10 +97,15 @@ std::size_t ModelResults::holder_index(const std::string& id) const {
   return H;
 }
 
-int ModelResults::threshold_index(double x) const {
-  for (std::size_t i = 0; i < thresholds.size(); ++i)
-    if (std::abs(thresholds[i] - x) < 1e-12) return static_cast<int>(i);
+namespace {
+int index_of(const std::vector<double>& values, double x) {
+  for (std::size_t i = 0; i < values.size(); ++i)
+    if (std::abs(values[i] - x) < 1e-12) return static_cast<int>(i);
   return -1;
 }
+}  // namespace
+
+int ModelResults::threshold_index(double x) const { return index_of(thresholds, x); }
+int ModelResults::cover_index(double c) const { return index_of(cover, c); }
 
 }  // namespace rxstress

@@ -83,13 +83,16 @@ void write_convergence(h5::Group& st, const std::vector<stats::Convergence>& c, 
 }  // namespace
 
 LevelStats summarise_dataset(const h5::Dataset& outcomes, const std::vector<double>& budget,
-                             const std::vector<double>& thresholds) {
+                             const std::vector<double>& thresholds,
+                             std::span<const double> extra_probs) {
   const auto dims = outcomes.dims();
   const hsize_t Y = dims[0], K = dims[1], H = dims.size() > 2 ? dims[2] : 1;
   const hsize_t batch = std::clamp<hsize_t>(kBatchBytes / (8 * K), 1, H);
   LevelStats out;
   out.holders.resize(Y * H);
   out.convergence.resize(Y * H);
+  const std::size_t E = extra_probs.size();
+  out.extra_quantiles.resize(Y * H * E);
   std::vector<double> slab(K * batch);
   for (hsize_t y = 0; y < Y; ++y)
     for (hsize_t h0 = 0; h0 < H; h0 += batch) {
@@ -117,6 +120,8 @@ LevelStats summarise_dataset(const h5::Dataset& outcomes, const std::vector<doub
             const hsize_t j = y * H + h0 + t0 + c;
             stats::summarise_column(column, budget[j], thresholds, path_order, out.holders[j],
                                     out.convergence[j]);
+            for (std::size_t e = 0; e < E; ++e)  // the column is sorted now
+              out.extra_quantiles[j * E + e] = stats::quantile_sorted(column, extra_probs[e]);
           }
         }
       });
@@ -180,8 +185,10 @@ void ResultsWriter::write_statistics() {
     h5::Group g = file_.open_group("models/" + sc.delegation[m].name);
     h5::Group st = g.create_group("stats");
     const h5::Dataset outcome = g.open_dataset("outcome");
-    const LevelStats level_stats = summarise_dataset(outcome, map.budget, thresholds);
+    const LevelStats level_stats =
+        summarise_dataset(outcome, map.budget, thresholds, sc.outputs.cover);
     write_summaries(st, level_stats.holders, Y, H, thresholds);
+    write_reserves(st, model_, m, level_stats);
     write_convergence(st, level_stats.convergence, Y, H);
     if (by_driver_[l]) write_es_attribution(st, l);
     // The ICB residual, against the total budget of the year.
@@ -190,6 +197,9 @@ void ResultsWriter::write_statistics() {
       for (hsize_t h = 0; h < H; ++h) total[y] += map.budget[y * H + h];
     h5::Group rg = st.create_group("icb_residual");
     write_summaries(rg, summarise_dataset(residual_[m], total, thresholds).holders, Y, 1,
+                    thresholds);
+    h5::Group cg = st.create_group("icb_carries");
+    write_summaries(cg, summarise_dataset(icb_carries_[m], total, thresholds).holders, Y, 1,
                     thresholds);
     // Attribution of gross variance: Cov(x_d, V) / Var(V) per holder and year, from the sums of
     // deviations from the exact expectations (the centres cancel out of both).

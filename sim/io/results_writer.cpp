@@ -1,7 +1,10 @@
 #include "io/results_writer.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <filesystem>
+#include <stdexcept>
 
 #include "io/sha256.hpp"
 
@@ -14,10 +17,19 @@ std::vector<hsize_t> path_chunk(hsize_t Y, hsize_t B, hsize_t K, hsize_t H) {
   return {std::min<hsize_t>(Y, 1), std::min(B, K), std::min(H, kHolderChunk)};
 }
 
+void close_all(std::vector<h5::Dataset>& datasets) {
+  for (auto& d : datasets) d.close();
+}
+
+void close_all(std::vector<std::optional<h5::Dataset>>& datasets) {
+  for (auto& d : datasets)
+    if (d) d->close();
+}
+
 }  // namespace
 
 ResultsWriter::ResultsWriter(const Model& model, const std::string& path, RunInfo info)
-    : model_(model), info_(std::move(info)), file_(h5::File::create(path)) {
+    : model_(model), info_(std::move(info)), file_(h5::File::create(path, info_.storage)) {
   write_header();
   write_practices();
   write_drivers();
@@ -147,6 +159,9 @@ void ResultsWriter::create_models() {
     }
     residual_.push_back(
         g.create_dataset<double>("icb_residual", {Y, K}, {1, std::min(B, K)}, deflate));
+    icb_carries_.push_back(
+        g.create_dataset<double>("icb_carries", {Y, K}, {1, std::min(B, K)}, deflate));
+    if (dm.capacity) g.set_attr("capacity", *dm.capacity);
     breaches_.push_back(
         g.create_dataset<std::int32_t>("breaches", {Y, K, X}, {1, std::min(B, K), X}, deflate));
     breaches_.back().set_attr("thresholds", std::span<const double>(sc.outputs.thresholds));
@@ -224,6 +239,8 @@ void ResultsWriter::consume(const Block& block) {
     residual_[m].write_slab<double>(roff, rcnt, block.models[m].residual.data());
     const hsize_t bcnt[] = {Y, b, X};
     breaches_[m].write_slab<std::int32_t>(off, bcnt, block.models[m].breaches.data());
+    icb_carried_block(model_, block, m, scratch_);
+    icb_carries_[m].write_slab<double>(roff, rcnt, scratch_.data());
   }
   std::size_t offset = 0;
   const std::size_t W = model_.national_width();
@@ -321,9 +338,22 @@ void ResultsWriter::merge_attribution(const Block& block) {
   }
 }
 
-void ResultsWriter::finish() {
+void ResultsWriter::finish(const std::function<void(const h5::File&)>& before_close) {
   write_statistics();
+  if (before_close) before_close(file_);
+  // Each dataset closed and checked before the file, so that file_.close() is the file's real
+  // close: HDF5 defers it until the last open dataset closes, in a destructor that cannot report.
+  for (auto* datasets : {&gross_, &retained_, &trajectories_, &by_driver_}) close_all(*datasets);
+  for (auto* datasets : {&residual_, &icb_carries_, &breaches_, &national_, &detail_})
+    close_all(*datasets);
+  // One left open would defer the close's last writes to a destructor that cannot report their
+  // failure: a programming error, refused on every run rather than found on a full disk. (Counted
+  // before the close, thrown after it, so that a write failure there is the one reported.)
+  const std::size_t left_open = file_.open_objects();
   file_.close();
+  if (left_open > 0)
+    throw std::logic_error(
+        fmt::format("{} object(s) still open at the close of the results", left_open));
 }
 
 }  // namespace rxstress

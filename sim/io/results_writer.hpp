@@ -3,6 +3,7 @@
 // statistics are computed at the end by a second pass over the file's own path outcomes.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -18,14 +19,16 @@ struct RunInfo {
   std::string command_line;
   std::string created;  // ISO 8601 UTC
   int block_paths = 32;
+  h5::Storage storage = h5::Storage::disk;  // memory: `run --no-output`
 };
 
 class ResultsWriter : public BlockConsumer {
  public:
   ResultsWriter(const Model& model, const std::string& path, RunInfo info);
   void consume(const Block& block) override;
-  // Computes and writes the statistics, then closes the file.
-  void finish();
+  // Computes and writes the statistics, then closes the file; `before_close`, if given, reads the
+  // complete file first (the only chance when it is held in memory).
+  void finish(const std::function<void(const h5::File&)>& before_close = {});
 
  private:
   void write_header();
@@ -47,6 +50,7 @@ class ResultsWriter : public BlockConsumer {
   std::vector<std::optional<h5::Dataset>> gross_;         // per level
   std::vector<std::optional<h5::Dataset>> retained_;      // per model (none when no terms)
   std::vector<h5::Dataset> residual_, breaches_;          // per model
+  std::vector<h5::Dataset> icb_carries_;                  // per model: what the ICB carries
   std::vector<h5::Dataset> national_;                     // per series
   std::vector<std::optional<h5::Dataset>> trajectories_;  // per level (none if large)
   // Attribution sums per level over all paths so far, merged from the blocks in path order.
@@ -64,8 +68,16 @@ class ResultsWriter : public BlockConsumer {
 struct LevelStats {
   std::vector<stats::HolderSummary> holders;    // [y * H + h]
   std::vector<stats::Convergence> convergence;  // [y * H + h]
+  std::vector<double> extra_quantiles;          // [(y * H + h) * E + e] at extra_probs[e]
 };
 LevelStats summarise_dataset(const h5::Dataset& outcomes, const std::vector<double>& budget,
-                             const std::vector<double>& thresholds);
+                             const std::vector<double>& thresholds,
+                             std::span<const double> extra_probs = {});
+
+// The ICB view (sim/io/icb_view.cpp): what the ICB carries under model m on each path of a block,
+// [y][path]; and each holder's reserve at the scenario's cover levels, written to stats/reserve.
+void icb_carried_block(const Model& model, const Block& block, std::size_t m,
+                       std::vector<double>& out);
+void write_reserves(h5::Group& stats, const Model& model, std::size_t m, const LevelStats& level);
 
 }  // namespace rxstress

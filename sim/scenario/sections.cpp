@@ -109,6 +109,10 @@ std::vector<DelegationModel> read_delegation(ParamNode& top, const Scenario& sc)
                    HolderLevel::practice})
       if (level == level_name(l)) model.level = l;
     if (auto t = m.optional_child("terms")) model.terms = read_terms(*t, sc);
+    if (m.has("capacity"))
+      model.capacity =
+          m.number("capacity", Range::non_negative(), "fraction of budget",
+                   "retained overspend a holder can absorb; the excess returns to the ICB");
     m.finish();
     top.log()->insert(top.log()->end(), m.log()->begin(), m.log()->end());
     models.push_back(model);
@@ -138,6 +142,12 @@ Outputs read_outputs(ParamNode& block) {
   o.driver_detail =
       block.texts("driver_detail", "drivers whose annual spend per practice and path is written",
                   std::vector<std::string>{});
+  o.cover = block.numbers("cover", {0.0, 1.0, true, true}, 1, 8, "probability",
+                          "cover levels of the holders' reserves", o.cover);
+  if (std::adjacent_find(o.cover.begin(), o.cover.end(), std::greater_equal<double>()) !=
+      o.cover.end())
+    block.fail("cover", "cover levels are not strictly increasing",
+               "strictly increasing probabilities in (0, 1)");
   block.finish();
   return o;
 }

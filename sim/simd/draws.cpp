@@ -80,6 +80,30 @@ void draw_batch(const RoundKeys& keys, std::uint32_t path, const draws::Request&
 #endif
 }
 
+std::uint64_t xor_blocks(const RoundKeys& keys, std::uint32_t path, std::size_t n,
+                         std::uint32_t blocks) {
+#if RXSTRESS_KERNELS
+  std::uint64_t result = 0;
+  with_lanes([&](auto df) {
+    using DF = decltype(df);
+    const UintTag<DF> du;
+    const PathStreams<DF> streams{keys, hn::Set(du, path)};
+    auto sink = hn::Zero(du);
+    for (std::size_t i = 0; i < n; i += hn::Lanes(df)) {
+      const auto practice = iota_from(du, i);
+      for (std::uint32_t k = 0; k < blocks; ++k) {
+        const Bits<DF> b = streams.block(practice, 0, k);
+        sink = hn::Xor(sink, hn::Xor(hn::Xor(b.x0, b.x1), hn::Xor(b.x2, b.x3)));
+      }
+    }
+    result = hn::GetLane(sink);
+  });
+  return result;
+#else
+  no_kernel(keys, path, n, blocks);
+#endif
+}
+
 }  // namespace rxstress::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();
 
@@ -87,6 +111,7 @@ HWY_AFTER_NAMESPACE();
 namespace rxstress::draws {
 namespace {
 HWY_EXPORT(draw_batch);
+HWY_EXPORT(xor_blocks);
 
 // Runs a batch over whole vectors: n rounded up to kMaxLanes practices, then cut to n values of
 // `per_lane` each.
@@ -112,6 +137,12 @@ std::vector<std::array<std::uint32_t, 4>> philox_blocks(StreamKey key, std::uint
   for (std::size_t i = 0; i < n; ++i)
     for (int k = 0; k < 4; ++k) out[i][k] = static_cast<std::uint32_t>(words[4 * i + k]);
   return out;
+}
+
+std::uint64_t xor_of_blocks(StreamKey key, std::uint32_t path, std::size_t n,
+                            std::uint32_t blocks) {
+  require_simd();
+  return HWY_DYNAMIC_DISPATCH(xor_blocks)(round_keys(key), path, padded_size(n), blocks);
 }
 
 std::vector<double> uniforms32(StreamKey key, std::uint32_t path, std::size_t n) {

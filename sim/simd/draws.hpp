@@ -34,4 +34,8 @@ std::vector<double> poissons(StreamKey key, std::uint32_t path, const PoissonTab
 std::vector<double> severities(StreamKey key, std::uint32_t path, const SeverityLaw& law,
                                std::size_t n);
 
+// The random-bits floor: `blocks` Philox blocks for each of practices 0..n-1 on `path` (blocks
+// 0..blocks-1 of substream 0), XORed together so that nothing else is done with them.
+std::uint64_t xor_of_blocks(StreamKey key, std::uint32_t path, std::size_t n, std::uint32_t blocks);
+
 }  // namespace rxstress::draws

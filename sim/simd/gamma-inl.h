@@ -17,22 +17,41 @@ namespace rxstress::HWY_NAMESPACE {
 // needed): whole shapes read blocks 0 and 1; Marsaglia-Tsang attempt a reads block a: a normal from
 // words 0 and 1, the acceptance uniform from word 2 and, below shape 1, the boost uniform from
 // word 3 of the accepted attempt.
+// -log of the product of n (1..8) 32-bit uniforms: the first `words` words of `first`, then the
+// words of block(next), block(next + 1).
+template <class DF, class BlockOf>
+HWY_INLINE VecF<DF> minus_log_product(DF df, int n, const Bits<DF>& first, int words,
+                                      BlockOf&& block, std::uint32_t next) {
+  const VecU<DF> words0[4] = {first.x0, first.x1, first.x2, first.x3};
+  VecF<DF> product = uniform32(df, words0[0]);
+  int used = 1;
+  for (int k = 1; k < words && used < n; ++k, ++used)
+    product = hn::Mul(product, uniform32(df, words0[k]));
+  while (used < n) {
+    const Bits<DF> b = block(next++);
+    const VecU<DF> words[4] = {b.x0, b.x1, b.x2, b.x3};
+    for (int k = 0; k < 4 && used < n; ++k, ++used)
+      product = hn::Mul(product, uniform32(df, words[k]));
+  }
+  return hn::Neg(vlog(df, product));
+}
+
+// Gamma(shape, 1) in every lane. `block(a)` gives the Philox block a of this draw (a fixed block
+// per attempt, so a lane's value never depends on how many attempts its neighbours needed): whole
+// shapes read their uniforms from blocks 0 and 1; half-integer shapes take Z from words 2 and 3
+// of block 0 and their uniforms from words 0, 1 and then blocks 1 and 2; Marsaglia-Tsang attempt
+// a reads block a: a normal from words 0 and 1, the acceptance uniform from word 2 and, below
+// shape 1, the boost uniform from word 3 of the accepted attempt.
 template <class DF, class BlockOf>
 HWY_INLINE VecF<DF> gamma_draw(DF df, const GammaShape& g, BlockOf&& block) {
-  if (g.whole > 0) {
+  if (g.whole > 0 && !g.half) return minus_log_product(df, g.whole, block(0u), 4, block, 1u);
+  if (g.half) {  // Gamma(k + 1/2) = Gamma(k) + Z^2 / 2
     const Bits<DF> b = block(0u);
-    VecF<DF> product = uniform32(df, b.x0);
-    if (g.whole > 1) product = hn::Mul(product, uniform32(df, b.x1));
-    if (g.whole > 2) product = hn::Mul(product, uniform32(df, b.x2));
-    if (g.whole > 3) product = hn::Mul(product, uniform32(df, b.x3));
-    if (g.whole > 4) {
-      const Bits<DF> more = block(1u);
-      product = hn::Mul(product, uniform32(df, more.x0));
-      if (g.whole > 5) product = hn::Mul(product, uniform32(df, more.x1));
-      if (g.whole > 6) product = hn::Mul(product, uniform32(df, more.x2));
-      if (g.whole > 7) product = hn::Mul(product, uniform32(df, more.x3));
-    }
-    return hn::Neg(vlog(df, product));
+    VecF<DF> z, unused;
+    normal_pair(df, b.x2, b.x3, z, unused);
+    const VecF<DF> half_z2 = hn::Mul(hn::Set(df, 0.5), hn::Mul(z, z));
+    if (g.whole == 0) return half_z2;
+    return hn::Add(minus_log_product(df, g.whole, b, 2, block, 1u), half_z2);
   }
   const auto d = hn::Set(df, g.d), c = hn::Set(df, g.c), one = hn::Set(df, 1.0);
   VecF<DF> result = hn::Zero(df), boost_u = one;

@@ -133,7 +133,7 @@ HWY_INLINE VecF<DF> vlog(DF df, VecF<DF> x) {
   return hn::impl::Log<DF, VecF<DF>, false>(df, x);
 }
 template <class DF>
-HWY_INLINE VecF<DF> vlog1p(DF df, VecF<DF> x) {  // x > -1
+HWY_INLINE VecF<DF> vlog1p(DF df, VecF<DF> x) {  // x > -1 (portable::log1p)
   return hn::Log1p(df, x);
 }
 

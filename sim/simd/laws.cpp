@@ -11,6 +11,11 @@ GammaShape::GammaShape(double shape_) : shape(shape_) {
     whole = static_cast<int>(shape);
     return;
   }
+  if (shape - 0.5 == std::floor(shape - 0.5) && shape >= 0.5 && shape <= 7.5) {
+    whole = static_cast<int>(shape - 0.5);
+    half = true;
+    return;
+  }
   whole = 0;
   const double base = shape < 1.0 ? shape + 1.0 : shape;
   d = base - 1.0 / 3.0;

@@ -9,11 +9,13 @@
 namespace rxstress {
 
 // Gamma(shape, scale 1). Whole shapes up to 8 are -log of a product of `whole` 32-bit uniforms
-// (exact, and cheaper than rejection); other shapes use Marsaglia and Tsang's method with a masked
-// retry, boosted by U^(1/shape) below 1 (Marsaglia and Tsang 2000, section 6).
+// (exact, and cheaper than rejection); half-integer shapes up to 7.5 add Z^2/2 for a standard
+// normal Z (Gamma(1/2) is chi-square(1)/2); other shapes use Marsaglia and Tsang's method with a
+// masked retry, boosted by U^(1/shape) below 1 (Marsaglia and Tsang 2000, section 6).
 struct GammaShape {
   double shape = 1.0;
-  int whole = 1;             // 1..8: product of uniforms; 0: Marsaglia-Tsang
+  int whole = 1;             // uniforms in the product (0 and not half: Marsaglia-Tsang)
+  bool half = false;         // shape = whole + 1/2
   double d = 0.0, c = 0.0;   // Marsaglia-Tsang constants of max(shape, shape + 1)
   double boost_power = 0.0;  // 1/shape when shape < 1, else 0
   GammaShape() : GammaShape(1.0) {}

@@ -1,4 +1,7 @@
-"""Read rxstress results files (HDF5, format version 1) into labelled pandas objects.
+"""rxstress: read results files (HDF5, format version 1) into labelled pandas objects.
+
+The package also holds `rxstress.export` (the tidy CSV / Excel export behind `rxstress export`) and
+`rxstress.report` (the board report behind `rxstress report`).
 
 The file layout is documented field by field in sim/io/FORMAT.md; this module is a thin,
 read-only layer over h5py that names every axis:
@@ -23,6 +26,7 @@ Money is GBP; variance = spend - budget, positive = overspend. Years are given e
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional, Sequence, Union
 
@@ -45,6 +49,10 @@ __all__ = [
     "open_results",
     "default_results_path",
     "exceedance_curve",
+    "long_statistics",
+    "ResultsInputError",
+    "open_input",
+    "run_command",
 ]
 
 
@@ -169,7 +177,7 @@ class Results:
             known = ", ".join(str(v) for v in SUPPORTED_MAJOR_VERSIONS)
             raise UnsupportedFormatVersionError(
                 f"{self.path}: rxstress results format_version {_str(version)} is not supported "
-                f"by this reader (it reads major version {known}); use the notebooks/rxstress.py "
+                f"by this reader (it reads major version {known}); use the rxstress package "
                 f"of the rxstress release that wrote the file")
         self.format_version = version.item() if isinstance(version, np.generic) else version
 
@@ -496,6 +504,28 @@ class Results:
         terms: the holders keep everything)."""
         return self._model(model)["icb_residual"][()]
 
+    def icb_carries(self, model: str) -> np.ndarray:
+        """What the ICB carries per year and path, [years, paths], GBP: everything when the ICB
+        holds the budget, else the residual plus each holder's retained overspend beyond its
+        capacity (the model's attribute `capacity`, a fraction of budget; none: nothing beyond)."""
+        return self._model(model)["icb_carries"][()]
+
+    def capacity(self, model: str) -> Optional[float]:
+        """Retained overspend a holder of the model can absorb (fraction of budget), or None."""
+        a = self._model(model).attrs
+        return float(a["capacity"]) if "capacity" in a else None
+
+    def reserves(self, model: str, year=slice(None)) -> pd.DataFrame:
+        """The reserve each holder needs for each cover level (columns 'reserve95', ...), GBP:
+        max(0, the cover quantile of its outcome), at most its capacity. Index (year, holder)."""
+        ds = self._model(model)["stats/reserve"]
+        Y, H, C = ds.shape
+        index = pd.MultiIndex.from_product([self.years[:Y], self.holder_ids(model)],
+                                           names=["year", "holder"])
+        cols = [f"reserve{100 * c:g}" for c in ds.attrs["cover"]]
+        return self._select_year(pd.DataFrame(ds[()].reshape(Y * H, C), index=index,
+                                              columns=cols), year)
+
     def breaches(self, model: str, year=None) -> pd.DataFrame:
         """Per path, the number of holders whose outcome exceeds each threshold (columns '>5%')."""
         ds = self._model(model)["breaches"]
@@ -567,6 +597,16 @@ class Results:
             self._cache[key] = self._stats_frame(g["stats/icb_residual"], ["ICB residual"], total)
         return self._select_year(self._cache[key], year)
 
+    def icb_carries_stats(self, model: str, year=slice(None)) -> pd.DataFrame:
+        """The statistics of what the ICB carries (stats/icb_carries, against the total budget);
+        index (year, holder='ICB carries')."""
+        key = f"icbcarries/{model}"
+        if key not in self._cache:
+            g = self._model(model)
+            total = g["budget"][()].sum(axis=1, keepdims=True)
+            self._cache[key] = self._stats_frame(g["stats/icb_carries"], ["ICB carries"], total)
+        return self._select_year(self._cache[key], year)
+
     def attribution(self, model: str, year=slice(None), kind: str = "variance") -> pd.DataFrame:
         """Each driver's share of each holder's gross variance (spend - budget, before the terms).
 
@@ -632,16 +672,15 @@ class Results:
 
     # ---- headline --------------------------------------------------------------------------
     def headline(self, year: Union[int, str, None] = None) -> pd.DataFrame:
-        """The headline table of `rxstress summary` (sim/app/headline.cpp) for one settlement
-        year, one row per model. Money in GBP m, probabilities as fractions."""
+        """The headline table of `rxstress summary --format csv` (sim/app/headline.cpp) for one
+        settlement year, one row per model (index: model), with the same column names and units:
+        money in GBP, probabilities and shares as fractions (0.059, not 5.9)."""
         y = self.year_index(year)
         rows = []
         for name in self.model_names:
             st = self.stats(name, y)
-            res = self.icb_residual_stats(name, y).iloc[0]
-            # What the ICB carries: the residual, or everything when it is the holder itself.
-            if self.holder_level(name) == "icb":
-                res = st.iloc[0]
+            icb = self.icb_carries_stats(name, y).iloc[0]
+            reserves = self.reserves(name, y)
             att = self.attribution(name, y)
             budget = st["budget"].to_numpy()
             mean_share = att.mean(axis=0, skipna=True)
@@ -649,21 +688,100 @@ class Results:
             bsum = self.breaches_summary(name)
             rows.append({
                 "model": name,
-                "holder level": self.holder_level(name),
+                "holder_level": self.holder_level(name),
                 "holders": len(st),
-                "budget (GBP m)": budget.sum() / 1e6,
-                "expected variance (GBP m)": st["mean"].sum() / 1e6,
-                "ICB carries 1-in-20 (GBP m)": res["var95"] / 1e6,
-                "ICB carries ES95 (GBP m)": res["es95"] / 1e6,
-                "median holder P(>2%)": st["p>2%"].median() if "p>2%" in st else np.nan,
-                "median holder P(>5%)": st["p>5%"].median() if "p>5%" in st else np.nan,
-                "worst holder 1-in-20 (% of budget)": 100 * (st["var95"] / st["budget"]).max(),
-                "E[holders over 5%]": bsum.loc[(self.years[y], "mean"), ">5%"]
+                "budget_gbp": budget.sum(),
+                "expected_variance_gbp": st["mean"].sum(),
+                "icb_expected_gbp": icb["mean"],
+                "icb_var95_gbp": icb["var95"],
+                "icb_es95_gbp": icb["es95"],
+                "holders_reserve95_gbp": reserves["reserve95"].sum()
+                if "reserve95" in reserves else np.nan,
+                "median_holder_p_over_2pct": st["p>2%"].median() if "p>2%" in st else np.nan,
+                "median_holder_p_over_5pct": st["p>5%"].median() if "p>5%" in st else np.nan,
+                "worst_holder_var95_share_of_budget": (st["var95"] / st["budget"]).max(),
+                "mean_holders_over_5pct": bsum.loc[(self.years[y], "mean"), ">5%"]
                 if ">5%" in bsum.columns else np.nan,
-                "top driver": top,
-                "top driver share": mean_share.max() if top is not None else np.nan,
+                "top_driver": top,
+                "top_driver_share": mean_share.max() if top is not None else np.nan,
             })
         return pd.DataFrame(rows).set_index("model")
+
+
+class ResultsInputError(Exception):
+    """Bad input to a command of the package (exit status 2): 'FILE: key: problem; expected ...'."""
+
+
+def open_input(path: str, force_outputs=(), force: bool = False) -> "Results":
+    """Opens the results file a command reads, after refusing outputs that exist without --force:
+    every problem is a ResultsInputError ('FILE: results: problem; expected ...', exit 2)."""
+    for out in filter(None, force_outputs):
+        if os.path.exists(out) and not force:
+            raise ResultsInputError(f"{out}: already exists; expected --force to overwrite it")
+    if not os.path.isfile(path):
+        raise ResultsInputError(f"{path}: results: no such file; expected a results file written "
+                                f"by rxstress run")
+    try:
+        return open_results(path)
+    except ResultsFormatError as e:
+        raise ResultsInputError(f"{path}: results: {e}") from e
+
+
+def run_command(main_body) -> int:
+    """Runs a command's body: 0, or 2 with 'rxstress: <message>' for a ResultsInputError."""
+    try:
+        main_body()
+    except ResultsInputError as e:
+        print(f"rxstress: {e}", file=sys.stderr)
+        return 2
+    return 0
+
+
+_UNITS = {"budget": "GBP", "mean": "GBP", "sd": "GBP", "se_mean": "GBP", "cv": "fraction of budget",
+          "q95_ci_low": "GBP", "q95_ci_high": "GBP"}
+
+
+def _statistic_name(column: str) -> (str, str):
+    """A stats() column as the CLI names it, with its unit: 'var95' -> ('var95_gbp', 'GBP'),
+    'p>5%' -> ('p_over_5pct', 'probability'), 'cv' -> ('cv', 'fraction of budget')."""
+    if column.startswith("p>"):
+        return f"p_over_{column[2:-1]}pct", "probability"
+    if column.startswith("reserve") or column[:1] == "q" or column[:3] in ("var", "es9") \
+            or column.startswith("rp") or _UNITS.get(column) == "GBP":
+        return f"{column}_gbp", "GBP"
+    return column, _UNITS.get(column, "")
+
+
+def long_statistics(res: "Results") -> pd.DataFrame:
+    """Every statistic of every model, holder and settlement year, one row each: columns model,
+    holder_level, holder, year, statistic, value, unit (GBP or probability or fraction). The
+    holders' rows come with their reserves and attribution; 'ICB carries' and 'ICB residual' rows
+    give what the ICB carries and the residual of the terms. Names and units as `rxstress summary
+    --format csv` and `rxstress compare` use them."""
+    frames = []
+    for model in res.model_names:
+        parts = [res.stats(model)]
+        if "reserve" in res._model(model)["stats"]:
+            parts.append(res.reserves(model))
+        st = pd.concat(parts, axis=1)
+        att = res.attribution(model).add_prefix("attribution_")
+        icb = [res.icb_residual_stats(model)]
+        if "icb_carries" in res._model(model)["stats"]:
+            icb.insert(0, res.icb_carries_stats(model))
+        for frame, with_attribution in ((st, True), (pd.concat(icb), False)):
+            long = frame.stack(dropna=False).rename("value").reset_index()
+            long.columns = ["year", "holder", "column", "value"]
+            named = long["column"].map(_statistic_name)
+            long["statistic"] = [n for n, _ in named]
+            long["unit"] = [u for _, u in named]
+            frames.append(long.drop(columns="column").assign(model=model))
+            if with_attribution:
+                a = att.stack(dropna=False).rename("value").reset_index()
+                a.columns = ["year", "holder", "statistic", "value"]
+                frames.append(a.assign(unit="fraction of variance", model=model))
+    out = pd.concat(frames, ignore_index=True)
+    out["holder_level"] = out["model"].map({m: res.holder_level(m) for m in res.model_names})
+    return out[["model", "holder_level", "holder", "year", "statistic", "value", "unit"]]
 
 
 def open_results(path: Union[str, os.PathLike, None] = None) -> Results:

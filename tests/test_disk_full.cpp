@@ -1,0 +1,118 @@
+// A full disk in each phase of a run (issue 18). A tmpfs mounted for the test (skipped, with the
+// reason, where mounting is not permitted) is sized so that the run's writes fail in the path
+// blocks, in the statistics or at the close; and a file-size limit (ulimit -f), whose SIGXFSZ the
+// program must ignore itself. Each time: exit 1, one line naming the output and the system's
+// reason, no crash and no HDF5 dump, no partial file, an earlier results file untouched.
+// (test_write_faults.cpp fails single writes, whichever they are, in-process.)
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "program.hpp"
+
+namespace fs = std::filesystem;
+using Catch::Matchers::Contains;
+using Catch::Matchers::EndsWith;
+using namespace rxstress::testing;
+
+namespace {
+
+const std::string kEarlier = "results of an earlier run\n";
+
+// The scratch scenario (4 practices, 1 driver) with 2,000 paths: its path blocks stay in HDF5's
+// chunk cache until the close, so a small disk fills in the statistics or at the close.
+const std::vector<std::string> kCachedPaths = {"--paths", "2000"};
+// With 600 practices the cache overflows and path blocks are written while the paths run.
+const std::vector<std::string> kSpilledPaths = {"--paths", "100", "--set",
+                                                "population.synthetic.practices=600"};
+
+// Runs the scratch scenario with `extra` over an earlier results file in `disk` (--force).
+Outcome run_over_earlier(const ScratchDir& dir, const fs::path& disk,
+                         const std::vector<std::string>& extra, const ChildSetup& setup = {}) {
+  std::ofstream(disk / "out.h5", std::ios::binary) << kEarlier;
+  std::vector<std::string> args{
+      "run",     dir.scenario(),    "-o", (disk / "out.h5").string(), "--force",
+      "--quiet", "--no-space-check"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return run_rxstress(args, dir.logs(), std::chrono::seconds(600), setup);
+}
+
+void check_failed_cleanly(const Outcome& r, const fs::path& disk, const std::string& reason,
+                          const std::string& phase_words) {
+  INFO(r.describe() << "\nstderr:\n" << r.err);
+  REQUIRE(r.exited);  // not killed by a signal (SIGSEGV, SIGXFSZ)
+  CHECK(r.status == 1);
+  CHECK_THAT(r.err, Contains("rxstress: ") && Contains("out.h5") && Contains(reason));
+  CHECK_THAT(r.err, Contains(phase_words));
+  CHECK_THAT(r.err, Contains("left as it was"));
+  CHECK_THAT(r.err, !Contains("HDF5-DIAG"));
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+  CHECK_THAT(r.err, EndsWith("\n"));
+  CHECK(entries(disk) == std::vector<std::string>{"out.h5"});
+  CHECK(slurp(disk / "out.h5") == kEarlier);
+}
+
+void fill_disk(std::size_t bytes, const std::vector<std::string>& extra,
+               const std::string& phase_words) {
+  ScratchDir dir("disk-full");
+  const fs::path disk = dir.out() / "disk";
+  TmpfsMount tmpfs(disk, bytes);
+  if (!tmpfs.mounted()) {
+    WARN("skipped: " << tmpfs.reason());
+    return;
+  }
+  check_failed_cleanly(run_over_earlier(dir, disk, extra), disk, "No space left on device",
+                       phase_words);
+}
+
+}  // namespace
+
+TEST_CASE("a disk full while the paths run: exit 1, one line, no partial, old results kept",
+          "[disk-full]") {
+  fill_disk(256 << 10, kSpilledPaths, "cannot write a slab of dataset");
+}
+
+// Where the statistics start in the file moves whenever the layout grows, so the disk is sized
+// from 8 KB up in 4 KB steps: every size must fail cleanly, and one must fail in the statistics.
+TEST_CASE("a disk full in the statistics: exit 1, one line, no partial, old results kept",
+          "[disk-full]") {
+  bool in_statistics = false;
+  for (std::size_t kb = 8; kb <= 96 && !in_statistics; kb += 4) {
+    ScratchDir dir("disk-full");
+    const fs::path disk = dir.out() / "disk";
+    TmpfsMount tmpfs(disk, kb << 10);
+    if (!tmpfs.mounted()) {
+      WARN("skipped: " << tmpfs.reason());
+      return;
+    }
+    INFO("disk of " << kb << " KB");
+    const Outcome r = run_over_earlier(dir, disk, kCachedPaths);
+    check_failed_cleanly(r, disk, "No space left on device", "rxstress: ");
+    in_statistics = r.err.find("/stats/") != std::string::npos;
+  }
+  CHECK(in_statistics);
+}
+
+TEST_CASE("a disk full at the close: exit 1, one line, no partial, old results kept",
+          "[disk-full]") {
+  fill_disk(128 << 10, kCachedPaths, "cannot close /");
+}
+
+TEST_CASE("a file-size limit (ulimit -f): EFBIG, not death by SIGXFSZ; no partial, old kept",
+          "[disk-full]") {
+  ScratchDir dir("disk-full");
+  struct Case {
+    std::vector<std::string> extra;
+    rlim_t limit;
+    std::string phase_words;
+  };
+  for (const Case& c : {Case{kCachedPaths, 64 << 10, "cannot close /"},
+                        Case{kSpilledPaths, 256 << 10, "cannot write a slab of dataset"}}) {
+    ChildSetup limited;
+    limited.file_size_limit = c.limit;
+    check_failed_cleanly(run_over_earlier(dir, dir.out(), c.extra, limited), dir.out(),
+                         "File too large", c.phase_words);
+  }
+}
