@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The England benchmark (../shared/BENCHMARK.md, DESIGN §7) in one go, on this machine:
+# The England benchmark (docs/benchmark.md, DESIGN §7) in one go, on this machine:
 #   rxstress run scenarios/bench/england.yaml --paths N --threads 1
 #   rxstress run scenarios/bench/england.yaml --paths N --threads $(nproc)
 #   rxstress run scenarios/bench/england.yaml --paths 4N --threads $(nproc)   (flat memory check)
