@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -54,17 +55,20 @@ void check_failed_cleanly(const Outcome& r, const fs::path& disk, const std::str
   CHECK(slurp(disk / "out.h5") == kEarlier);
 }
 
-void fill_disk(std::size_t bytes, const std::vector<std::string>& extra,
-               const std::string& phase_words) {
+// Runs over an earlier results file on a disk of `bytes` and checks that it failed cleanly,
+// naming `phase_words`; returns the run, or nothing when no disk could be mounted (skipped).
+std::optional<Outcome> fill_disk(std::size_t bytes, const std::vector<std::string>& extra,
+                                 const std::string& phase_words) {
   ScratchDir dir("disk-full");
   const fs::path disk = dir.out() / "disk";
   TmpfsMount tmpfs(disk, bytes);
   if (!tmpfs.mounted()) {
     WARN("skipped: " << tmpfs.reason());
-    return;
+    return std::nullopt;
   }
-  check_failed_cleanly(run_over_earlier(dir, disk, extra), disk, "No space left on device",
-                       phase_words);
+  Outcome r = run_over_earlier(dir, disk, extra);
+  check_failed_cleanly(r, disk, "No space left on device", phase_words);
+  return r;
 }
 
 }  // namespace
@@ -80,17 +84,10 @@ TEST_CASE("a disk full in the statistics: exit 1, one line, no partial, old resu
           "[disk-full]") {
   bool in_statistics = false;
   for (std::size_t kb = 8; kb <= 96 && !in_statistics; kb += 4) {
-    ScratchDir dir("disk-full");
-    const fs::path disk = dir.out() / "disk";
-    TmpfsMount tmpfs(disk, kb << 10);
-    if (!tmpfs.mounted()) {
-      WARN("skipped: " << tmpfs.reason());
-      return;
-    }
     INFO("disk of " << kb << " KB");
-    const Outcome r = run_over_earlier(dir, disk, kCachedPaths);
-    check_failed_cleanly(r, disk, "No space left on device", "rxstress: ");
-    in_statistics = r.err.find("/stats/") != std::string::npos;
+    const auto r = fill_disk(kb << 10, kCachedPaths, "rxstress: ");
+    if (!r) return;
+    in_statistics = r->err.find("/stats/") != std::string::npos;
   }
   CHECK(in_statistics);
 }

@@ -106,12 +106,11 @@ class Letters {
     values_["D"] = first_dim(f, "/drivers/names");
     if (f.exists("trajectories")) values_["S"] = f.open_group("trajectories").attr_int("paths");
     const auto models = f.open_group("models").attr_strings("order");
-    if (!models.empty() && f.exists("models/" + models[0] + "/breaches"))
-      values_["X"] =
-          f.open_dataset("models/" + models[0] + "/breaches").attr_doubles("thresholds").size();
-    if (!models.empty() && f.exists("models/" + models[0] + "/stats/reserve"))
-      values_["C"] =
-          f.open_dataset("models/" + models[0] + "/stats/reserve").attr_doubles("cover").size();
+    if (!models.empty()) {
+      const std::string first = "models/" + models[0];
+      set_from_attribute(f, "X", first + "/breaches", "thresholds");
+      set_from_attribute(f, "C", first + "/stats/reserve", "cover");
+    }
   }
   // For a dataset under /models/<m> or /trajectories/<level>: H is that group's holder count.
   void set_holders(const h5::File& f, const std::string& group) {
@@ -134,6 +133,11 @@ class Letters {
   }
 
  private:
+  // `letter` is the length of `attribute` of the dataset at `path`, when the dataset exists.
+  void set_from_attribute(const h5::File& f, const std::string& letter, const std::string& path,
+                          const std::string& attribute) {
+    if (f.exists(path)) values_[letter] = f.open_dataset(path).attr_doubles(attribute).size();
+  }
   static hsize_t first_dim(const h5::File& f, const std::string& path) {
     if (!f.exists(path)) return 0;
     const auto dims = f.open_dataset(path).dims();
