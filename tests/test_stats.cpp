@@ -425,3 +425,59 @@ TEST_CASE("sort_values orders like std::sort; select places order statistics", "
   st::sort_values(same);
   CHECK(std::count(same.begin(), same.end(), 42.0) == 1000);
 }
+
+TEST_CASE("sort_values orders values that share their top 33 bits", "[stats]") {
+  // The radix passes look only at the top 33 bits (a relative resolution of 5e-7); the runs of
+  // values that share them are finished by a comparison sort: long runs (values 1e-9 apart
+  // relative to their size) and short ones (a few values per run), of both signs.
+  std::mt19937_64 rng(11);
+  std::uniform_int_distribution<int> offset(0, 5000), few(0, 3);
+  for (double scale : {1e-9, 1e-7, 1e-6}) {
+    std::vector<double> x(4000);
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      const double base = i % 2 ? 1.0e6 : -2.5e5;
+      x[i] = base * (1.0 + scale * (scale < 1e-8 ? offset(rng) : few(rng) + 1e-3 * offset(rng)));
+    }
+    std::vector<double> want = x, got = x;
+    std::sort(want.begin(), want.end());
+    st::sort_values(got);
+    INFO("relative spread " << scale);
+    CHECK(got == want);
+  }
+}
+
+TEST_CASE("the convergence table's order statistics equal those of a full sort of each prefix",
+          "[stats]") {
+  // The prefixes' order statistics are selected among the values above the whole sample's 80 %
+  // quantile when enough of them pass, and from the whole prefix otherwise: both branches, and
+  // ties, against sorting each prefix.
+  std::mt19937_64 rng(5);
+  std::normal_distribution<double> z;
+  auto check = [](const std::vector<double>& x, const char* what) {
+    std::vector<double> sorted = x;
+    std::sort(sorted.begin(), sorted.end());
+    const auto c = st::convergence(x, sorted);
+    for (std::size_t s = 0; s < st::Convergence::kSteps; ++s) {
+      const auto n = static_cast<std::size_t>(c.paths[s]);
+      std::vector<double> prefix(x.begin(), x.begin() + n);
+      std::sort(prefix.begin(), prefix.end());
+      const auto q = st::quantile_point(n, 0.95);
+      const auto [lo, hi] = st::quantile_ci_indices(n, 0.95, 0.95);
+      INFO(what << ", first " << n << " of " << x.size() << " paths");
+      CHECK(c.q95[s] == st::lerp(prefix[q.lo], prefix[q.hi], q.t));
+      CHECK(c.se_q95[s] == (prefix[hi] - prefix[lo]) / (2.0 * 1.959964));
+    }
+  };
+  for (std::size_t K : {8, 40, 1000, 10000}) {
+    std::vector<double> x(K);
+    for (auto& v : x) v = z(rng);
+    check(x, "normal");
+    // The largest values all in the second half: the first half has none above the whole
+    // sample's 80 % quantile, so its order statistics come from the fallback.
+    std::vector<double> rising = x;
+    std::sort(rising.begin(), rising.end());
+    check(rising, "ascending");
+    for (auto& v : x) v = std::round(v);  // a handful of distinct values: ties everywhere
+    check(x, "rounded");
+  }
+}

@@ -79,9 +79,10 @@ void summarise_into(std::span<double> outcomes, double budget, std::span<const d
 // are then exactly those of a full sort), in O(K log |ks|).
 void select_order_statistics(std::span<double> x, std::span<const std::size_t> ks);
 
-// Sorts finite values ascending: a least-significant-digit radix sort on the values' bit patterns
-// (11-bit digits; digits that every value shares are skipped), which for the 10^3..10^6 outcomes
-// of a holder is several times faster than comparison sorting. -0.0 sorts before +0.0.
+// Sorts finite values ascending: a least-significant-digit radix sort on the top 33 bits of the
+// values' bit patterns (three 11-bit digits; digits that every value shares are skipped), then a
+// comparison sort of each run of values that share those bits. For the 10^3..10^6 outcomes of a
+// holder that is several times faster than comparison sorting. -0.0 sorts before +0.0.
 void sort_values(std::span<double> x);
 
 // Streaming moments (Welford, with Chan et al.'s parallel merge) for block-wise accumulation.

@@ -50,13 +50,14 @@ void fill_moments(std::span<const double> x, double budget, HolderSummary& out) 
   out.cv = budget == 0.0 ? kNaN : out.sd / budget;
 }
 
-void fill_exceedance(std::span<const double> x, double budget, std::span<const double> thresholds,
-                     HolderSummary& out) {
+// From the sorted outcomes: the count above a limit is what lies past its upper bound.
+void fill_exceedance(std::span<const double> sorted, double budget,
+                     std::span<const double> thresholds, HolderSummary& out) {
   out.p_exceed.resize(thresholds.size());
   for (std::size_t i = 0; i < thresholds.size(); ++i) {
     const double limit = thresholds[i] * budget;
-    const auto above = std::count_if(x.begin(), x.end(), [limit](double v) { return v > limit; });
-    out.p_exceed[i] = static_cast<double>(above) / static_cast<double>(x.size());
+    const auto above = sorted.end() - std::upper_bound(sorted.begin(), sorted.end(), limit);
+    out.p_exceed[i] = static_cast<double>(above) / static_cast<double>(sorted.size());
   }
 }
 
@@ -82,10 +83,10 @@ void fill_order_statistics(std::span<const double> x, IndexPair ci, HolderSummar
 void summarise_into(std::span<double> outcomes, double budget, std::span<const double> thresholds,
                     HolderSummary& out) {
   if (outcomes.empty()) throw std::invalid_argument("summarise: no outcomes");
-  fill_moments(outcomes, budget, out);  // before arrange reorders the outcomes
-  fill_exceedance(outcomes, budget, thresholds, out);
+  fill_moments(outcomes, budget, out);  // in path order, before sorting
   const IndexPair ci = quantile_ci_indices(outcomes.size(), kCiQuantile, kCiLevel);
   sort_values(outcomes);
+  fill_exceedance(outcomes, budget, thresholds, out);
   fill_order_statistics(outcomes, ci, out);
 }
 
