@@ -15,6 +15,7 @@ namespace rxstress {
 namespace {
 
 constexpr std::size_t kBatchBytes = std::size_t{256} << 20;
+constexpr std::size_t tileBytes = std::size_t{4} << 20;  // a thread's gathered columns
 
 // Writes the summaries of a [Y, H] set of holders as the stats datasets of group g.
 void write_summaries(h5::Group& g, const std::vector<stats::HolderSummary>& s, hsize_t Y, hsize_t H,
@@ -88,6 +89,7 @@ LevelStats summarise_dataset(const h5::Dataset& outcomes, const std::vector<doub
   const auto dims = outcomes.dims();
   const hsize_t Y = dims[0], K = dims[1], H = dims.size() > 2 ? dims[2] : 1;
   const hsize_t batch = std::clamp<hsize_t>(kBatchBytes / (8 * K), 1, H);
+  const hsize_t tile = std::clamp<hsize_t>(tileBytes / (8 * K), 8, 64);
   LevelStats out;
   out.holders.resize(Y * H);
   out.convergence.resize(Y * H);
@@ -106,13 +108,13 @@ LevelStats summarise_dataset(const h5::Dataset& outcomes, const std::vector<doub
       }
       // Holders are independent: summarised in parallel, each into its own slot, so the results
       // do not depend on the thread count.
-      tbb::parallel_for(tbb::blocked_range<hsize_t>(0, n, 16), [&](const auto& range) {
-        // Columns are gathered a tile of holders at a time, so each row of the slab is read a
-        // cache line at a time rather than one value per line.
-        constexpr hsize_t kTile = 8;
-        std::vector<double> columns(kTile * K), path_order(K);
-        for (hsize_t t0 = range.begin(); t0 < range.end(); t0 += kTile) {
-          const hsize_t width = std::min(kTile, range.end() - t0);
+      tbb::parallel_for(tbb::blocked_range<hsize_t>(0, n, tile), [&](const auto& range) {
+        // Columns are gathered a tile of holders at a time, so each row of the slab (a page or
+        // more apart from the next) is read several cache lines at a time: one TLB miss and one
+        // prefetch stream per row and tile rather than per cache line.
+        std::vector<double> columns(tile * K), path_order(K);
+        for (hsize_t t0 = range.begin(); t0 < range.end(); t0 += tile) {
+          const hsize_t width = std::min(tile, range.end() - t0);
           for (hsize_t k = 0; k < K; ++k)
             for (hsize_t c = 0; c < width; ++c) columns[c * K + k] = slab[k * n + t0 + c];
           for (hsize_t c = 0; c < width; ++c) {

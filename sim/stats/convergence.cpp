@@ -14,26 +14,33 @@ namespace {
 // is needed.
 constexpr std::size_t kKeptFraction = 5;  // one value in 5
 
-// Places the order statistics at the ascending ranks `ks` (sorted, distinct) of `prefix` in
-// `part`; returns how many ranks to subtract to read rank k there (part[k - offset]).
+// Places the order statistics at the ascending ranks `ks` (sorted, distinct) of `prefix` in the
+// returned span of `buffer` (at least as long as the prefix); sets `offset` to how many ranks to
+// subtract to read rank k there (span[k - offset]).
 // Only the prefix's values >= `floor_value` are copied and selected among: every value left out is
 // below every value kept, so a kept value's rank in the prefix is its rank among the kept plus the
 // number left out. That is exact whenever the lowest rank asked for is among the kept; otherwise
 // the whole prefix is copied and selected from, as before this shortcut.
-std::size_t select_in_prefix(std::span<const double> prefix, double floor_value,
-                             std::span<const std::size_t> ks, std::vector<double>& part) {
-  part.clear();
-  for (double x : prefix)
-    if (x >= floor_value) part.push_back(x);
-  std::size_t offset = prefix.size() - part.size();
-  if (part.empty() || ks.front() < offset) {
-    part.assign(prefix.begin(), prefix.end());
+std::span<const double> select_in_prefix(std::span<const double> prefix, double floor_value,
+                                         std::span<const std::size_t> ks,
+                                         std::vector<double>& buffer, std::size_t& offset) {
+  // Branch-free: about one value in five passes, too often for a branch to predict.
+  std::size_t kept = 0;
+  for (double x : prefix) {
+    buffer[kept] = x;
+    kept += x >= floor_value;
+  }
+  offset = prefix.size() - kept;
+  if (kept == 0 || ks.front() < offset) {
+    std::copy(prefix.begin(), prefix.end(), buffer.begin());
+    kept = prefix.size();
     offset = 0;
   }
   std::array<std::size_t, 4> shifted{};
   for (std::size_t i = 0; i < ks.size(); ++i) shifted[i] = ks[i] - offset;
+  const std::span<double> part(buffer.data(), kept);
   select_order_statistics(part, std::span(shifted.data(), ks.size()));
-  return offset;
+  return part;
 }
 
 }  // namespace
@@ -42,7 +49,8 @@ Convergence convergence(std::span<const double> outcomes, std::span<const double
   Convergence c;
   const std::size_t K = outcomes.size();
   const double floor_value = sorted[(K - 1) - K / kKeptFraction];
-  thread_local std::vector<double> part;  // reused: a column's worth, once per thread
+  thread_local std::vector<double> buffer;  // reused: a column's worth, once per thread
+  if (buffer.size() < K) buffer.resize(K);
   for (std::size_t s = 0; s < Convergence::kSteps; ++s) {
     const std::size_t n = std::max<std::size_t>(1, K >> (Convergence::kSteps - 1 - s));
     const std::span<const double> first(outcomes.data(), n);
@@ -60,8 +68,8 @@ Convergence convergence(std::span<const double> outcomes, std::span<const double
       std::sort(ks.begin(), ks.end());
       const auto distinct =
           static_cast<std::size_t>(std::unique(ks.begin(), ks.end()) - ks.begin());
-      offset = select_in_prefix(first, floor_value, std::span(ks.data(), distinct), part);
-      ordered = part;
+      ordered =
+          select_in_prefix(first, floor_value, std::span(ks.data(), distinct), buffer, offset);
     }
     auto at = [&](std::size_t rank) { return ordered[rank - offset]; };
     c.paths[s] = static_cast<double>(n);
