@@ -5,7 +5,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <csignal>
+#include <cstdlib>
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -140,14 +142,31 @@ std::string what_was_written(const RunRequest& r) {
              : "no results file written";
 }
 
+// Seconds between batch progress lines: --progress-every, else RXSTRESS_PROGRESS_EVERY, else 30.
+// An unreadable or negative environment value is bad input (exit 2), like a bad option.
+std::optional<double> progress_interval(const RunRequest& r, std::ostream& err) {
+  if (r.progress_every) return *r.progress_every;
+  const char* env = std::getenv("RXSTRESS_PROGRESS_EVERY");
+  if (env == nullptr || *env == '\0') return 30.0;
+  char* end = nullptr;
+  const double seconds = std::strtod(env, &end);
+  if (*end != '\0' || !(seconds >= 0.0) || !std::isfinite(seconds)) {
+    err << fmt::format(
+        "rxstress: RXSTRESS_PROGRESS_EVERY={}: not a number of seconds; expected a number >= 0\n",
+        env);
+    return std::nullopt;
+  }
+  return seconds;
+}
+
 // Simulates and writes to `temporary`; returns false if interrupted.
-bool simulate_to(const Model& model, const RunRequest& r, int threads, const std::string& temporary,
-                 PhaseClock& clock, std::ostream& out) {
+bool simulate_to(const Model& model, const RunRequest& r, int threads, double progress_every,
+                 const std::string& temporary, PhaseClock& clock, std::ostream& out) {
   const Scenario& sc = model.scenario();
   RunOptions options;
   options.threads = threads;
   options.stop = &g_stop;
-  ProgressBar bar(sc.paths, !r.quiet);
+  ProgressBar bar(sc.paths, !r.quiet, progress_every);
   options.progress = [&](std::int64_t done) { bar.update(done); };
   // The statistics pass after the pipeline runs in parallel too, on no more threads than asked.
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
@@ -170,6 +189,8 @@ int run_command(const RunRequest& r, std::ostream& out, std::ostream& err) {
   namespace fs = std::filesystem;
   PhaseClock clock;
   const int threads = worker_threads(r.threads);
+  const std::optional<double> progress_every = progress_interval(r, err);
+  if (!progress_every) return 2;
   try {
     require_simd();  // a CPU the vector engine cannot run on is a failure, said before anything
                      // else
@@ -204,7 +225,7 @@ int run_command(const RunRequest& r, std::ostream& out, std::ostream& err) {
           "rxstress {}: {} practices, {} drivers, {} models, {} paths, seed {}, {} thread{}, {}\n",
           sc.name, sc.population.size(), sc.drivers.size(), sc.delegation.size(), sc.paths, sc.seed,
           threads, threads == 1 ? "" : "s", simd_description());
-    if (!simulate_to(*model, r, threads, temporary, clock, out)) {
+    if (!simulate_to(*model, r, threads, *progress_every, temporary, clock, out)) {
       if (!r.no_output) fs::remove(temporary);
       const int sig = g_signal.load();
       err << "rxstress: interrupted; no results file written\n";

@@ -75,6 +75,12 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("--timings", run.timings,
                     "print the wall seconds of each phase (load, simulate, write, statistics)");
   run_cmd
+      ->add_option_function<double>(
+          "--progress-every", [&run](const double& s) { run.progress_every = s; },
+          "seconds between progress lines when standard error is not a terminal (default 30, "
+          "env RXSTRESS_PROGRESS_EVERY; 0: after every block)")
+      ->check(CLI::Range(0.0, 1e9));
+  run_cmd
       ->add_option("--max-output", run.max_output,
                    "refuse runs whose results file would exceed this (500M, 20G, bytes)")
       ->capture_default_str();
