@@ -28,6 +28,11 @@ struct RunRequest {
   // Seconds between progress lines when the error stream is not a terminal (a batch log); unset:
   // env RXSTRESS_PROGRESS_EVERY, else 30. 0 prints a line after every block of paths.
   std::optional<double> progress_every;
+  // --checkpoint: write OUT.checkpoint, keeping its completed blocks valid (recorded at most every
+  // checkpoint_every seconds, 0: after every block) and left behind when the run is stopped or
+  // killed; --resume continues such a file (and checkpoints too). See sim/io/checkpoint.hpp.
+  bool checkpoint = false, resume = false;
+  double checkpoint_every = 60.0;
   std::string command_line;
 };
 int run_command(const RunRequest& request, std::ostream& out, std::ostream& err);
