@@ -9,7 +9,14 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 binary="$1"
 work="$(mktemp -d)"
-trap 'kill -KILL "${job:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
+# On a failure midway, the long run started below (the script's child) is ended with it.
+stop_job() {
+  [[ -n "${job:-}" ]] || return 0
+  local child
+  for child in $(pgrep -P "$job" || true); do kill -KILL "$child" 2>/dev/null || true; done
+  kill -KILL "$job" 2>/dev/null || true
+}
+trap 'stop_job; rm -rf "$work"' EXIT
 script="$here/tools/slurm/rxstress-one-node.sbatch"
 small="$here/tests/data/small.yaml"
 fail() { echo "slurm script: $*"; exit 1; }
@@ -35,6 +42,7 @@ for _ in $(seq 3000); do [[ -f "$work/long.h5.checkpoint" ]] && break; sleep 0.1
 kill -TERM "$job"
 status=0
 wait "$job" || status=$?
+job=
 [[ $status -eq 143 ]] || fail "after SIGTERM: exit $status, expected 143: $(cat "$work/log3")"
 grep -q "completed blocks are kept" "$work/log3" || fail "no checkpoint message: $(cat "$work/log3")"
 [[ -f "$work/long.h5.checkpoint" ]] || fail "SIGTERM lost the checkpoint"
