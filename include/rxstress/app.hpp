@@ -25,6 +25,14 @@ struct RunRequest {
   bool timings = false;            // print `timing: <phase> <seconds>` lines to the error stream
   bool strict = false;             // plausibility warnings are errors
   std::string max_output = "50G";  // refuse runs whose results file would be larger (500M, 20G)
+  // Seconds between progress lines when the error stream is not a terminal (a batch log); unset:
+  // env RXSTRESS_PROGRESS_EVERY, else 30. 0 prints a line after every block of paths.
+  std::optional<double> progress_every;
+  // --checkpoint: write OUT.checkpoint, keeping its completed blocks valid (recorded at most every
+  // checkpoint_every seconds, 0: after every block) and left behind when the run is stopped or
+  // killed; --resume continues such a file (and checkpoints too). See sim/io/checkpoint.hpp.
+  bool checkpoint = false, resume = false;
+  double checkpoint_every = 60.0;
   std::string command_line;
 };
 int run_command(const RunRequest& request, std::ostream& out, std::ostream& err);

@@ -5,7 +5,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <csignal>
+#include <cstdlib>
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -17,6 +19,7 @@
 #include "app/resource_guard.hpp"
 #include "app/stale_partials.hpp"
 #include "app/warnings.hpp"
+#include "io/checkpoint.hpp"
 #include "io/results_writer.hpp"
 #include "rxstress/app.hpp"
 #include "rxstress/engine.hpp"
@@ -116,10 +119,43 @@ class PhaseClock {
   std::vector<std::pair<std::string, double>> phases_;
 };
 
+bool checkpointing(const RunRequest& r) { return r.checkpoint || r.resume; }
+
 // The name of the results file while it is written (HDF5 needs one for a file in memory too; it
 // is never created on disk).
 std::string temporary_name(const RunRequest& r) {
-  return r.no_output ? "(results in memory)" : partial_path(r.output, getpid());
+  if (r.no_output) return "(results in memory)";
+  return checkpointing(r) ? checkpoint_path(r.output) : partial_path(r.output, getpid());
+}
+
+// --resume needs a checkpoint of this scenario, seed and paths; --checkpoint refuses to start over
+// one, which would be lost. Both are bad input (exit 2), found before anything is simulated.
+void check_checkpoint_target(const Model& model, const RunRequest& r) {
+  const std::string path = checkpoint_path(r.output);
+  std::error_code ec;
+  const bool exists = std::filesystem::exists(path, ec);
+  if (!r.resume) {
+    if (exists)
+      throw InputError({path, 0, 0}, "", "a checkpoint of an earlier run is there",
+                       "--resume to continue it, or its removal to start again");
+    return;
+  }
+  if (!exists)
+    throw InputError({path, 0, 0}, "", "no checkpoint to resume",
+                     "the file `rxstress run --checkpoint -o " + r.output + "` leaves");
+  try {
+    check_resumable(path, model, RunOptions{}.block_paths);
+  } catch (const RunError& e) {
+    throw InputError({path, 0, 0}, "", std::string("unreadable: ") + e.what(),
+                     "a file left by `rxstress run --checkpoint`");
+  }
+}
+
+// Test hook (tests/test_checkpoint.cpp): RXSTRESS_TEST_ABORT_AFTER_BLOCKS=N ends the process at
+// once, as SIGKILL or a batch system's wall-time limit would, after N blocks written by it.
+int abort_after_blocks() {
+  const char* v = std::getenv("RXSTRESS_TEST_ABORT_AFTER_BLOCKS");
+  return v != nullptr ? std::atoi(v) : 0;
 }
 
 // With --no-output, the headline is printed from the file before it is closed (and gone).
@@ -140,23 +176,56 @@ std::string what_was_written(const RunRequest& r) {
              : "no results file written";
 }
 
+// Seconds between batch progress lines: --progress-every, else RXSTRESS_PROGRESS_EVERY, else 30.
+// An unreadable or negative environment value is bad input (exit 2), like a bad option.
+std::optional<double> progress_interval(const RunRequest& r, std::ostream& err) {
+  if (r.progress_every) return *r.progress_every;
+  const char* env = std::getenv("RXSTRESS_PROGRESS_EVERY");
+  if (env == nullptr || *env == '\0') return 30.0;
+  char* end = nullptr;
+  const double seconds = std::strtod(env, &end);
+  if (*end != '\0' || !(seconds >= 0.0) || !std::isfinite(seconds)) {
+    err << fmt::format(
+        "rxstress: RXSTRESS_PROGRESS_EVERY={}: not a number of seconds; expected a number >= 0\n",
+        env);
+    return std::nullopt;
+  }
+  return seconds;
+}
+
 // Simulates and writes to `temporary`; returns false if interrupted.
-bool simulate_to(const Model& model, const RunRequest& r, int threads, const std::string& temporary,
-                 PhaseClock& clock, std::ostream& out) {
+bool simulate_to(const Model& model, const RunRequest& r, int threads, double progress_every,
+                 const std::string& temporary, PhaseClock& clock, std::ostream& out) {
   const Scenario& sc = model.scenario();
   RunOptions options;
   options.threads = threads;
   options.stop = &g_stop;
-  ProgressBar bar(sc.paths, !r.quiet);
-  options.progress = [&](std::int64_t done) { bar.update(done); };
   // The statistics pass after the pipeline runs in parallel too, on no more threads than asked.
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
-  ResultsWriter writer(model, temporary,
-                       {r.command_line, utc_now(), options.block_paths,
-                        r.no_output ? h5::Storage::memory : h5::Storage::disk});
+  RunInfo info;
+  info.command_line = r.command_line;
+  info.created = utc_now();
+  info.block_paths = options.block_paths;
+  info.storage = r.no_output ? h5::Storage::memory : h5::Storage::disk;
+  info.checkpoint = checkpointing(r);
+  info.resume = r.resume;
+  info.checkpoint_every = r.checkpoint_every;
+  ResultsWriter writer(model, temporary, info);
+  options.first_path = writer.first_path();
+  if (r.resume && !r.quiet)
+    out << fmt::format("resuming {}: {} of {} paths done\n", temporary, options.first_path,
+                       sc.paths);
   clock.record("open results file", clock.lap());
+  ProgressBar bar(sc.paths, !r.quiet, progress_every, options.first_path);
+  const int abort_after = abort_after_blocks();
+  int blocks = 0;
+  options.progress = [&](std::int64_t done) {
+    bar.update(done);
+    if (++blocks == abort_after) _exit(137);
+  };
   const bool complete = run_paths(model, options, writer);
   bar.finish();
+  if (!complete && info.checkpoint) writer.save_checkpoint_now();
   clock.record("simulate paths (parallel pipeline, wall)", clock.lap());
   clock.record("write path blocks (serial stage, inside the pipeline)", options.consume_seconds);
   if (complete) writer.finish(headline_before_close(r, out));
@@ -170,6 +239,8 @@ int run_command(const RunRequest& r, std::ostream& out, std::ostream& err) {
   namespace fs = std::filesystem;
   PhaseClock clock;
   const int threads = worker_threads(r.threads);
+  const std::optional<double> progress_every = progress_interval(r, err);
+  if (!progress_every) return 2;
   try {
     require_simd();  // a CPU the vector engine cannot run on is a failure, said before anything
                      // else
@@ -185,6 +256,7 @@ int run_command(const RunRequest& r, std::ostream& out, std::ostream& err) {
     model.emplace(sc);
     if (!r.no_output) {
       check_output_target(r.output, r.force);
+      if (checkpointing(r)) check_checkpoint_target(*model, r);
       remove_stale_partials(r.output, err);  // before the space check: they may free some
     }
     if (const int status = check_resources(*model, r, threads, out, err)) return status;
@@ -204,10 +276,15 @@ int run_command(const RunRequest& r, std::ostream& out, std::ostream& err) {
           "rxstress {}: {} practices, {} drivers, {} models, {} paths, seed {}, {} thread{}, {}\n",
           sc.name, sc.population.size(), sc.drivers.size(), sc.delegation.size(), sc.paths, sc.seed,
           threads, threads == 1 ? "" : "s", simd_description());
-    if (!simulate_to(*model, r, threads, temporary, clock, out)) {
-      if (!r.no_output) fs::remove(temporary);
+    if (!simulate_to(*model, r, threads, *progress_every, temporary, clock, out)) {
       const int sig = g_signal.load();
-      err << "rxstress: interrupted; no results file written\n";
+      if (checkpointing(r)) {
+        err << "rxstress: interrupted; the completed blocks are kept in " << temporary
+            << " (the same command with --resume continues it)\n";
+      } else {
+        if (!r.no_output) fs::remove(temporary);
+        err << "rxstress: interrupted; no results file written\n";
+      }
       return sig == SIGTERM ? 143 : 130;
     }
     if (!r.no_output) {
@@ -215,6 +292,11 @@ int run_command(const RunRequest& r, std::ostream& out, std::ostream& err) {
       clock.record("flush to disk and rename", clock.lap());
     }
   } catch (const std::exception& e) {
+    if (checkpointing(r)) {
+      // The last checkpoint recorded in it is still what --resume starts from.
+      err << "rxstress: " << e.what() << "; " << temporary << " kept as last checkpointed\n";
+      return 1;
+    }
     std::error_code ignored;
     if (!r.no_output) fs::remove(temporary, ignored);
     err << "rxstress: " << e.what() << "; " << what_was_written(r) << "\n";

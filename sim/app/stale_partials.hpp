@@ -16,7 +16,7 @@ std::string partial_path(const std::string& output, pid_t pid);
 // ones it keeps: a run still writing (its process is alive here, or another process -- on this
 // or, where the file system shares locks, another machine -- holds HDF5's lock on the file), or
 // one it cannot tell about (a file system without locks, or HDF5_USE_FILE_LOCKING=FALSE).
-// A resumable checkpoint would be one more kind to keep.
+// Checkpoints (OUT.checkpoint, `run --checkpoint`) are another name and never touched here.
 void remove_stale_partials(const std::string& output, std::ostream& err);
 
 }  // namespace rxstress

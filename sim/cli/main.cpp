@@ -62,10 +62,11 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("--force", run.force,
                     "replace an existing results file (a regular file only: never a device, "
                     "directory, FIFO or socket)");
-  run_cmd
-      ->add_flag("--no-output", run.no_output,
-                 "keep no results file: hold the results in memory and print the headline")
-      ->excludes(output_opt);
+  auto* no_output_opt =
+      run_cmd
+          ->add_flag("--no-output", run.no_output,
+                     "keep no results file: hold the results in memory and print the headline")
+          ->excludes(output_opt);
   run_cmd->add_flag("--no-space-check", run.no_space_check,
                     "run even when the estimated output exceeds the free disk space (or, with "
                     "--no-output, the available memory)");
@@ -74,6 +75,24 @@ int main(int argc, char** argv) {
                     "treat plausibility warnings (likely unit slips) as errors");
   run_cmd->add_flag("--timings", run.timings,
                     "print the wall seconds of each phase (load, simulate, write, statistics)");
+  auto* checkpoint_opt = run_cmd->add_flag(
+      "--checkpoint", run.checkpoint,
+      "write OUT.checkpoint, whose completed blocks stay valid if the run is stopped or killed");
+  auto* resume_opt = run_cmd->add_flag(
+      "--resume", run.resume,
+      "continue OUT.checkpoint from its first incomplete block (same scenario, seed and paths)");
+  run_cmd
+      ->add_option("--checkpoint-every", run.checkpoint_every,
+                   "seconds between checkpoints (0: after every block of paths)")
+      ->check(CLI::Range(0.0, 1e9))
+      ->capture_default_str();
+  no_output_opt->excludes(checkpoint_opt)->excludes(resume_opt);
+  run_cmd
+      ->add_option_function<double>(
+          "--progress-every", [&run](const double& s) { run.progress_every = s; },
+          "seconds between progress lines when standard error is not a terminal (default 30, "
+          "env RXSTRESS_PROGRESS_EVERY; 0: after every block)")
+      ->check(CLI::Range(0.0, 1e9));
   run_cmd
       ->add_option("--max-output", run.max_output,
                    "refuse runs whose results file would exceed this (500M, 20G, bytes)")

@@ -21,7 +21,7 @@ bool run_paths(const Model& model, RunOptions& options, BlockConsumer& consumer)
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
   const std::int64_t paths = model.scenario().paths;
   const int per_block = std::max(1, options.block_paths);
-  std::int64_t next = 0;
+  std::int64_t next = options.first_path;
   bool stopped = false;
   // Blocks are recycled so their (large) buffers are allocated once per token.
   std::vector<std::unique_ptr<Block>> storage;

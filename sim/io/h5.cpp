@@ -776,6 +776,12 @@ void Group::hard_link(const std::string& existing_path, const std::string& new_n
       [&] { return "cannot link " + describe(id(), new_name) + " to " + existing_path; });
 }
 
+void Group::remove(const std::string& name) {
+  enter_hdf5();
+  check(H5Ldelete(id(), name.c_str(), H5P_DEFAULT),
+        [&] { return "cannot remove " + describe(id(), name); });
+}
+
 void Group::copy_from(const Group& source, const std::string& source_path,
                       const std::string& new_name) {
   Id lcpl = intermediate_lcpl();
@@ -799,15 +805,37 @@ File File::create(const std::string& path, Storage storage) {
       make_id(H5Fcreate(path.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, fapl.get()), H5Fclose, what));
 }
 
-File File::open_read(const std::string& path) {
+namespace {
+
+Id open_file(const std::string& path, unsigned flags, const char* purpose,
+             hid_t fapl = H5P_DEFAULT) {
   enter_hdf5();
-  const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  const hid_t file = H5Fopen(path.c_str(), flags, fapl);
   if (file < 0) {
     if (const std::string mismatch = checksum_mismatch(); !mismatch.empty())
       throw Damaged(path, "/", mismatch);
-    fail([&] { return "cannot open file " + path + " for reading"; });
+    fail([&] { return "cannot open file " + path + " for " + purpose; });
   }
-  return File(Id(file, H5Fclose));
+  return Id(file, H5Fclose);
+}
+
+}  // namespace
+
+File File::open_read(const std::string& path) {
+  return File(open_file(path, H5F_ACC_RDONLY, "reading"));
+}
+
+File File::open_write(const std::string& path) {
+  enter_hdf5();
+  auto what = [&] { return "cannot open file " + path + " for writing"; };
+  Id fapl = make_id(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, what);
+  // A file of the 1.10 format that was open for writing when its process died keeps a flag in its
+  // superblock that makes HDF5 refuse to open it again (what `h5clear -s` clears). The file lock
+  // (which the kernel drops with the process) still keeps out a process that is writing it.
+  // "clear_status_flags" is the access property h5clear itself sets; it has no public setter.
+  hbool_t clear = true;
+  check(H5Pset(fapl.get(), "clear_status_flags", &clear), what);
+  return File(open_file(path, H5F_ACC_RDWR, "writing", fapl.get()));
 }
 
 void File::flush() {

@@ -157,6 +157,9 @@ class Group : public Object {
 
   // A second name for an existing object, so identical datasets are stored once.
   void hard_link(const std::string& existing_path, const std::string& new_name);
+  // Removes the name (a group with everything under it when it was the last name). HDF5 does not
+  // reclaim the space: the file keeps its size.
+  void remove(const std::string& name);
   // A deep copy of an object (a group with everything in it) of another file, as `new_name` here
   // (missing intermediate groups are created).
   void copy_from(const Group& source, const std::string& source_path, const std::string& new_name);
@@ -176,6 +179,9 @@ class File : public Group {
   // Fails if `path` exists: overwrite and temporary naming are the caller's decisions.
   static File create(const std::string& path, Storage storage = Storage::disk);
   static File open_read(const std::string& path);
+  // For writing more into an existing file (a checkpoint being resumed), even one whose process
+  // was killed while writing it.
+  static File open_write(const std::string& path);
 
   void flush();
   // Flushes and closes, throwing on failure; the destructor closes quietly instead. Groups and

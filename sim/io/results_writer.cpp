@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "io/checkpoint.hpp"
 #include "io/sha256.hpp"
 
 namespace rxstress {
@@ -29,7 +30,13 @@ void close_all(std::vector<std::optional<h5::Dataset>>& datasets) {
 }  // namespace
 
 ResultsWriter::ResultsWriter(const Model& model, const std::string& path, RunInfo info)
-    : model_(model), info_(std::move(info)), file_(h5::File::create(path, info_.storage)) {
+    : model_(model),
+      info_(std::move(info)),
+      file_(info_.resume ? h5::File::open_write(path) : h5::File::create(path, info_.storage)) {
+  if (info_.resume) {
+    reopen();
+    return;
+  }
   write_header();
   write_practices();
   write_drivers();
@@ -37,6 +44,59 @@ ResultsWriter::ResultsWriter(const Model& model, const std::string& path, RunInf
   create_national();
   create_trajectories();
   create_driver_detail();
+  // A run killed before its first block still leaves a file that --resume accepts.
+  if (info_.checkpoint) save_checkpoint_now();
+}
+
+std::int64_t ResultsWriter::first_path() const {
+  return std::min<std::int64_t>(blocks_done_ * info_.block_paths, model_.scenario().paths);
+}
+
+void ResultsWriter::save_checkpoint_now() {
+  save_checkpoint(file_, {blocks_done_, info_.block_paths, attribution_});
+  last_checkpoint_ = std::chrono::steady_clock::now();
+}
+
+// Everything before the first incomplete block is in the file already (check_resumable checked
+// that it was written for this scenario, seed and paths): only the handles are needed.
+void ResultsWriter::reopen() {
+  const Checkpoint c = load_checkpoint(file_);
+  blocks_done_ = c.completed_blocks;
+  attribution_ = c.attribution;
+  open_datasets();
+  allocate_budgets();
+  // A run killed during its statistics pass left some of them: they are computed again.
+  for (const auto& dm : model_.scenario().delegation)
+    if (file_.exists("models/" + dm.name + "/stats")) file_.remove("models/" + dm.name + "/stats");
+}
+
+void ResultsWriter::open_datasets() {
+  const Scenario& sc = model_.scenario();
+  gross_.resize(model_.levels().size());
+  by_driver_.resize(model_.levels().size());
+  for (std::size_t m = 0; m < sc.delegation.size(); ++m) {
+    const std::size_t l = model_.level_of_model(m);
+    const h5::Group g = file_.open_group("models/" + sc.delegation[m].name);
+    if (!gross_[l]) gross_[l] = g.open_dataset("gross");
+    if (!by_driver_[l] && model_.keeps_driver_detail(l))
+      by_driver_[l] = g.open_dataset("gross_by_driver");
+    if (sc.delegation[m].terms.any())
+      retained_.push_back(g.open_dataset("outcome"));
+    else
+      retained_.emplace_back(std::nullopt);
+    residual_.push_back(g.open_dataset("icb_residual"));
+    icb_carries_.push_back(g.open_dataset("icb_carries"));
+    breaches_.push_back(g.open_dataset("breaches"));
+  }
+  for (const NationalSeries& s : model_.national())
+    national_.push_back(file_.open_dataset("national/" + s.name));
+  trajectories_.resize(model_.levels().size());
+  for (std::size_t l = 0; l < model_.levels().size(); ++l)
+    if (model_.trajectory_paths() > 0 && model_.keeps_trajectories(l))
+      trajectories_[l] = file_.open_dataset(std::string("trajectories/") +
+                                            level_name(model_.levels()[l].level) + "/spend");
+  for (std::size_t d : model_.detail_drivers())
+    detail_.push_back(file_.open_dataset("drivers/detail/" + sc.drivers[d]->name()));
 }
 
 void ResultsWriter::write_header() {
@@ -261,6 +321,11 @@ void ResultsWriter::consume(const Block& block) {
     const hsize_t off[] = {0, first, 0}, cnt[] = {Y, b, P};
     detail_[q].write_slab<double>(off, cnt, block.detail[q].data());
   }
+  ++blocks_done_;
+  if (info_.checkpoint &&
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - last_checkpoint_).count() >=
+          info_.checkpoint_every)
+    save_checkpoint_now();
 }
 
 void ResultsWriter::create_driver_detail() {
@@ -340,6 +405,8 @@ void ResultsWriter::merge_attribution(const Block& block) {
 
 void ResultsWriter::finish(const std::function<void(const h5::File&)>& before_close) {
   write_statistics();
+  // Last, so that a run killed in its statistics pass can still be resumed.
+  if (info_.checkpoint) file_.remove("checkpoint");
   if (before_close) before_close(file_);
   // Each dataset closed and checked before the file, so that file_.close() is the file's real
   // close: HDF5 defers it until the last open dataset closes, in a destructor that cannot report.

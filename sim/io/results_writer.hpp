@@ -3,6 +3,7 @@
 // statistics are computed at the end by a second pass over the file's own path outcomes.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -20,6 +21,11 @@ struct RunInfo {
   std::string created;  // ISO 8601 UTC
   int block_paths = 32;
   h5::Storage storage = h5::Storage::disk;  // memory: `run --no-output`
+  // `run --checkpoint`: record the completed blocks in the file (io/checkpoint.hpp) at most every
+  // checkpoint_every seconds (0: after every block). `resume`: `path` is such a file, already
+  // checked (check_resumable), to be continued.
+  bool checkpoint = false, resume = false;
+  double checkpoint_every = 60.0;
 };
 
 class ResultsWriter : public BlockConsumer {
@@ -29,8 +35,14 @@ class ResultsWriter : public BlockConsumer {
   // Computes and writes the statistics, then closes the file; `before_close`, if given, reads the
   // complete file first (the only chance when it is held in memory).
   void finish(const std::function<void(const h5::File&)>& before_close = {});
+  // The first path still to simulate: 0, or where a resumed checkpoint stopped.
+  std::int64_t first_path() const;
+  // Records the blocks completed so far in the file now (an interrupted checkpointed run).
+  void save_checkpoint_now();
 
  private:
+  void reopen();
+  void open_datasets();
   void write_header();
   void write_practices();
   void write_drivers();
@@ -61,6 +73,8 @@ class ResultsWriter : public BlockConsumer {
   std::vector<std::vector<double>> driver_budget_;
   std::vector<h5::Dataset> detail_;  // per outputs.driver_detail driver: [Y, K, P]
   std::vector<double> scratch_;
+  std::int64_t blocks_done_ = 0;  // blocks written, in path order (resumed ones included)
+  std::chrono::steady_clock::time_point last_checkpoint_ = std::chrono::steady_clock::now();
 };
 
 // The statistics pass over one [Y, K, H] (or [Y, K]) dataset: every holder's summary and

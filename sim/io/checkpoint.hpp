@@ -1,0 +1,36 @@
+// A resumable results file (`run --checkpoint`, `run --resume`; issue 14). The partial file keeps
+// its completed blocks valid: after a block is written, the group /checkpoint records how many
+// blocks are complete (blocks are written in path order, so it is a prefix count) and the
+// attribution sums merged over them, and the file is flushed. A resumed run continues from the
+// first incomplete block with those sums, so its file equals an uninterrupted run's bit for bit.
+// The group is removed when the file is complete.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "io/h5.hpp"
+#include "rxstress/engine.hpp"
+
+namespace rxstress {
+
+struct Checkpoint {
+  std::int64_t completed_blocks = 0;
+  int block_paths = 32;
+  std::vector<Block::AttributionSums> attribution;  // per level, over the completed blocks
+};
+
+// The name a checkpointed run writes `output` under until it is complete (fixed, unlike
+// OUT.partial-PID, so that a later `--resume` finds it).
+std::string checkpoint_path(const std::string& output);
+
+// Writes (the first time) or overwrites /checkpoint, then flushes the file.
+void save_checkpoint(h5::File& file, const Checkpoint& checkpoint);
+Checkpoint load_checkpoint(const h5::Group& file);
+
+// Throws InputError (exit 2) naming the file and what differs when the file at `path` is not a
+// checkpoint that a run of this model (scenario text, seed, paths, stream version) can resume.
+void check_resumable(const std::string& path, const Model& model, int block_paths);
+
+}  // namespace rxstress
