@@ -80,6 +80,26 @@ TEST_CASE("a checkpointed run killed and resumed equals the uninterrupted run", 
   CHECK(same.status == 0);
 }
 
+TEST_CASE("a run killed between two checkpoints resumes from the last one", "[checkpoint]") {
+  // With the default interval a kill usually lands after blocks were written past the last
+  // checkpoint (here the one taken when the file was created): the file must still reopen, and the
+  // resumed run redo those blocks to the same bits.
+  ScratchDir dir("checkpoint-between");
+  const fs::path full = dir.out() / "full.h5", out = dir.out() / "out.h5";
+  require_status(run_small(full, "--threads 1"), 0);
+  require_status(run_small(out, "--checkpoint --checkpoint-every 3600 --threads 2",
+                           "RXSTRESS_TEST_ABORT_AFTER_BLOCKS=9"),
+                 137);
+  const ShellResult resumed = shell(std::string(RXSTRESS_BINARY) + " run " + kSmall +
+                                    " --paths 640 -o " + out.string() + " --resume --threads 2");
+  INFO(resumed.output);
+  REQUIRE(resumed.status == 0);
+  CHECK_THAT(resumed.output, Contains(": 0 of 640 paths done"));
+  const ShellResult same = same_results(full, out);
+  INFO(same.output);
+  CHECK(same.status == 0);
+}
+
 TEST_CASE("a checkpointed run that is not interrupted equals a plain run", "[checkpoint]") {
   const ShellResult same =
       compare_runs("checkpoint-whole", "--threads 1", "--checkpoint --checkpoint-every 0");
