@@ -109,6 +109,7 @@ struct ReportRequest {
   std::string results, output = "report.html";
   std::string compare;  // B.h5: include `compare results B` (what the ICB carries)
   std::string tornado;  // a file written by rxstress tornado
+  std::string review;   // actuals.csv: include `review results actuals` (rxstress review)
   std::string pdf;      // also print to this PDF (headless Chromium)
   bool force = false;
   std::string command_line;

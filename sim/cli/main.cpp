@@ -165,6 +165,8 @@ int main(int argc, char** argv) {
   report_cmd->add_option("-o,--output", report.output, "HTML file")->capture_default_str();
   report_cmd->add_option("--compare", report.compare, "results file B: what changes from A to B");
   report_cmd->add_option("--tornado", report.tornado, "a file written by rxstress tornado");
+  report_cmd->add_option("--review", report.review,
+                         "actual spend (CSV): the review of the year to date against the forecast");
   report_cmd->add_option("--pdf", report.pdf, "also print the report to this PDF (chromium)");
   report_cmd->add_flag("--force", report.force, "overwrite existing files");
 
