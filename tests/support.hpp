@@ -58,6 +58,23 @@ inline LevelSample sample_level(const Model& model, std::size_t level, int block
   return s;
 }
 
+// Practices of the given list sizes, 160 GBP a head, 22 % generic, one neighbourhood each.
+inline std::string practices(const std::vector<double>& sizes) {
+  std::string out = "population:\n  practices:\n";
+  for (std::size_t i = 0; i < sizes.size(); ++i)
+    out += "    - {id: P" + std::to_string(i) + ", list_size: " + std::to_string(sizes[i]) +
+           ", annual_spend: " + std::to_string(160.0 * sizes[i]) +
+           ", generic_share: 0.22, neighbourhood: N" + std::to_string(i) + ", provider: R1}\n";
+  return out;
+}
+
+// Driver d's annual value of holder h on every path.
+inline std::vector<double> holder_values(const LevelSample& s, std::size_t h, std::size_t d = 0) {
+  std::vector<double> x;
+  for (std::size_t k = 0; k < s.paths; ++k) x.push_back(s.driver(k, h, d));
+  return x;
+}
+
 // Sample mean and variance with their Monte Carlo standard errors (the variance's from the
 // sample variance of squared deviations), for tolerances of a few standard errors.
 struct Moments {

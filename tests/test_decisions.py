@@ -346,7 +346,16 @@ class Report(unittest.TestCase):
         cls.a = run("a")
         cls.b = run("corridor-3pct", "--set", CORRIDOR_UP)
         cls.html = os.path.join(WORK, "report.html")
-        rx("report", cls.a, "--compare", cls.b, "-o", cls.html, "--force")
+        # Actuals: path 3's first quarter, practice by practice (rxstress review).
+        cls.actuals = os.path.join(WORK, "actuals.csv")
+        with h5py.File(cls.a, "r") as f, open(cls.actuals, "w") as out:
+            g = f["trajectories/practice"]
+            out.write("practice,month,actual_cost\n")
+            for h, holder in enumerate(g["holders"].asstr()[()]):
+                for t in range(3):
+                    out.write(f"{holder},2026-{4 + t:02d},{g['spend'][3, t, h]!r}\n")
+        rx("report", cls.a, "--compare", cls.b, "--review", cls.actuals, "-o", cls.html,
+           "--force")
         with open(cls.html, encoding="utf-8") as f:
             cls.text = f.read()
 
@@ -389,6 +398,26 @@ class Report(unittest.TestCase):
             d = fb["models/practice-shared/stats/icb_carries/mean"][0, 0] - \
                 fa["models/practice-shared/stats/icb_carries/mean"][0, 0]
         self.assertIn(f"{d / 1e6:+,.2f} ±", dom)
+
+    def test_review_section(self):
+        # Every model's holders are reviewed to June; the ICB row's actual is path 3's quarter.
+        self.assertIn('id="review"', self.text)
+        self.assertIn("(to 2026-06)", self.text)
+        with h5py.File(self.a, "r") as f:
+            quarter = f["trajectories/icb/spend"][3, :3, 0].sum()
+            for m in f["models"].attrs["order"]:
+                holders = len(f[f"models/{m}/holders"])
+                self.assertRegex(self.text, rf"{m}: \d+ of {holders} holders outside")
+        self.assertIn(f"<td>{quarter / 1e6:,.2f}</td>", self.text)
+        # Bad actuals: exit 2 and no report.
+        bad = os.path.join(WORK, "bad-actuals.csv")
+        with open(bad, "w") as out:
+            out.write("practice,month,actual_cost\nNOPE,2026-04,1\n")
+        html = os.path.join(WORK, "bad-report.html")
+        p = rx("report", self.a, "--review", bad, "-o", html, check=False)
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn("bad-actuals.csv:2:1:", p.stderr)
+        self.assertFalse(os.path.exists(html))
 
     def test_assumptions_and_footer(self):
         with h5py.File(self.a, "r") as f:

@@ -22,23 +22,6 @@ constexpr int kMonths = 12;
 const std::string kIcbLevel = "delegation:\n  - {name: icb, holder: icb}\n";
 const std::string kPracticeLevel = "delegation:\n  - {name: p, holder: practice}\n";
 
-// Practices of the given list sizes, 160 GBP a head, 22 % generic, one neighbourhood each.
-std::string practices(const std::vector<double>& sizes) {
-  std::string out = "population:\n  practices:\n";
-  for (std::size_t i = 0; i < sizes.size(); ++i)
-    out += "    - {id: P" + std::to_string(i) + ", list_size: " + std::to_string(sizes[i]) +
-           ", annual_spend: " + std::to_string(160.0 * sizes[i]) +
-           ", generic_share: 0.22, neighbourhood: N" + std::to_string(i) + ", provider: R1}\n";
-  return out;
-}
-
-// Driver d's annual value of holder h on every path.
-std::vector<double> holder_values(const LevelSample& s, std::size_t h, std::size_t d = 0) {
-  std::vector<double> x;
-  for (std::size_t k = 0; k < s.paths; ++k) x.push_back(s.driver(k, h, d));
-  return x;
-}
-
 // Sample covariance of x and y with its standard error (from the products of deviations).
 Moments covariance(const std::vector<double>& x, const std::vector<double>& y) {
   const Moments mx = moments(x), my = moments(y);
@@ -230,7 +213,7 @@ TEST_CASE("patent_expiry: a ramped saving, practice means, variance and covarian
   const double share_mean = 0.03, share_c = 50, depth_mean = 0.8, depth_sd = 0.1;
   const auto sc = scenario(practices(sizes),
                            "  - type: patent_expiry\n    share: {mean: 0.03, concentration: 50}\n"
-                           "    planned_month: 3\n"
+                           "    per: path\n    planned_month: 3\n"
                            "    delay: {values: [0, 3, 6], probs: [0.6, 0.3, 0.1]}\n"
                            "    depth: {mean: 0.8, sd: 0.1}\n    ramp_months: 4\n",
                            20000, kPracticeLevel);

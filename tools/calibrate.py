@@ -614,6 +614,30 @@ def report(res, cmd, elapsed):
     return "\n".join(out)
 
 
+def section_lines(text, heading):
+    """The lines of section `heading` of a markdown text (to the next "## " or "Overall:")."""
+    body = text.splitlines()
+    if heading not in body:
+        return []
+    i = body.index(heading)
+    j = next((k for k in range(i + 1, len(body))
+              if body[k].startswith("## ") or body[k].startswith("Overall:")), len(body))
+    return body[i:j]
+
+
+def splice_section(text, heading, lines):
+    """`text` with section `heading` replaced by `lines`, or added before the "Overall:" line."""
+    body = text.splitlines()
+    old = section_lines(text, heading)
+    if old:
+        i = body.index(heading)
+        body = body[:i] + lines + body[i + len(old):]
+    else:
+        j = next((k for k in range(len(body)) if body[k].startswith("Overall:")), len(body))
+        body = body[:j] + lines + body[j:]
+    return "\n".join(body) + "\n"
+
+
 def print_table(res):
     for c in res["checks"]:
         print(f"{'PASS' if c['ok'] else 'FAIL'}  {c['name']:62s} target "
@@ -637,8 +661,14 @@ def cmd_check(args):
         res = analyse(out, z=args.z)
     print_table(res)
     if args.report:
+        # The backtest section (tools/backtest.py) is kept as it was.
+        old = open(args.report).read() if os.path.exists(args.report) else ""
+        text = report(res, cmd, elapsed)
+        kept = section_lines(old, "## Backtest")
+        if kept:
+            text = splice_section(text, "## Backtest", kept)
         with open(args.report, "w") as f:
-            f.write(report(res, cmd, elapsed))
+            f.write(text)
         print(f"wrote {os.path.relpath(args.report, ROOT)}")
     print("calibration: " + ("all checks pass" if res["ok"] else "FAILED"))
     return 0 if res["ok"] else 1

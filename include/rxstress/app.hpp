@@ -67,6 +67,16 @@ struct CompareRequest {
 };
 int compare_command(const CompareRequest& request, std::ostream& out, std::ostream& err);
 
+// `rxstress review results.h5 actuals.csv`: actual monthly spend per practice against the
+// forecast, for every holder of every model: year-to-date variance, its percentile in the forecast
+// and the year-end outturn conditional on the year to date (sim/app/review.cpp).
+struct ReviewRequest {
+  std::string results, actuals;
+  std::string model;             // empty: every model
+  std::string format = "table";  // table | csv | json
+};
+int review_command(const ReviewRequest& request, std::ostream& out, std::ostream& err);
+
 // `rxstress sweep`: every combination of the --vary values, run on the same paths (the spend
 // simulated once when only delegation terms or capacities vary), into one file (run.output)
 // with each point's statistics and headline.
@@ -107,6 +117,7 @@ struct ReportRequest {
   std::string results, output = "report.html";
   std::string compare;  // B.h5: include `compare results B` (what the ICB carries)
   std::string tornado;  // a file written by rxstress tornado
+  std::string review;   // actuals.csv: include `review results actuals` (rxstress review)
   std::string pdf;      // also print to this PDF (headless Chromium)
   bool force = false;
   std::string command_line;

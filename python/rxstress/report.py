@@ -177,6 +177,30 @@ def comparison_section(path):
             "rows": list(rows.values())}
 
 
+def review_section(path, shown=12):
+    """`rxstress review --format json`: per model, its holders outside the forecast's 90 % band
+    (or every holder when there are at most `shown`), the first `shown` of them."""
+    with open(path) as f:
+        doc = json.load(f)
+    models = {}
+    for r in doc["holders"]:
+        models.setdefault(r["model"], []).append(r)
+    out = []
+    for model, rows in models.items():
+        flagged = [r for r in rows if r["flag"]]
+        listed = rows if len(rows) <= shown else flagged[:shown]
+        out.append({"model": model, "holders": len(rows), "flagged": len(flagged),
+                    "rows": [{"holder": r["holder"], "actual": money(r["actual_ytd"]),
+                              "variance": money(r["variance_ytd"], sign=True),
+                              "percentile": f"{100 * r['percentile']:.1f} %", "flag": r["flag"],
+                              "year_end": f"{money(r['year_end'])} ± {money(r['year_end_se'])}",
+                              "band": f"{money(r['year_end_low90'])} to "
+                                      f"{money(r['year_end_high90'])}",
+                              "budget": money(r["year_budget"])} for r in listed]})
+    return {"through": doc["through"], "months": doc["months"], "method": doc["method"],
+            "models": out}
+
+
 def render(res, args) -> str:
     y = 0
     a = res.attrs
@@ -191,6 +215,7 @@ def render(res, args) -> str:
         fan=fan_figure(res), attribution=attribution_figure(res, y),
         tornado=tornado_section(args.tornado) if args.tornado else None,
         comparison=comparison_section(args.compare_json) if args.compare_json else None,
+        review=review_section(args.review_json) if args.review_json else None,
         drivers=assumptions(res), population_source=res.h5["practices"].attrs.get("source", ""),
         practices=len(res.practices), version=a.get("rxstress_version", "?"),
         sha256=a.get("scenario_sha256", "?"), command=a.get("command_line", "?"),
@@ -217,6 +242,7 @@ def main(argv=None) -> int:
     ap.add_argument("results")
     ap.add_argument("-o", "--output", default="report.html")
     ap.add_argument("--compare-json", help="`rxstress compare --format json` output to include")
+    ap.add_argument("--review-json", help="`rxstress review --format json` output to include")
     ap.add_argument("--tornado", help="a file written by rxstress tornado")
     ap.add_argument("--pdf", help="also print the report to this PDF (headless Chromium)")
     ap.add_argument("--force", action="store_true")

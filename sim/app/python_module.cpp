@@ -70,17 +70,25 @@ int report_command(const ReportRequest& r, std::ostream& err) {
   if (!r.tornado.empty()) args.insert(args.end(), {"--tornado", r.tornado});
   if (!r.pdf.empty()) args.insert(args.end(), {"--pdf", r.pdf});
   if (r.force) args.push_back("--force");
-  if (r.compare.empty()) return run_module("report", args, err);
-  // The comparison is `rxstress compare --format json`, handed to the report as a file.
-  std::ostringstream json;
-  if (const int status = compare_command({r.results, r.compare, "", "ICB", "json"}, json, err))
-    return status;
-  const auto file = std::filesystem::temp_directory_path() /
-                    ("rxstress-compare-" + std::to_string(getpid()) + ".json");
-  std::ofstream(file) << json.str();
-  args.insert(args.end(), {"--compare-json", file.string()});
-  const int status = run_module("report", args, err);
-  std::filesystem::remove(file);
+  // The comparison (`rxstress compare --format json`) and the review (`rxstress review --format
+  // json`) are handed to the report as files; a command's error (bad actuals: exit 2) ends here.
+  std::vector<std::filesystem::path> files;
+  auto hand_over = [&](const std::string& flag, const std::string& tag, const std::string& json) {
+    files.push_back(std::filesystem::temp_directory_path() /
+                    ("rxstress-" + tag + "-" + std::to_string(getpid()) + ".json"));
+    std::ofstream(files.back()) << json;
+    args.insert(args.end(), {flag, files.back().string()});
+  };
+  std::ostringstream compared, reviewed;
+  int status = 0;
+  if (!r.compare.empty() &&
+      (status = compare_command({r.results, r.compare, "", "ICB", "json"}, compared, err)) == 0)
+    hand_over("--compare-json", "compare", compared.str());
+  if (status == 0 && !r.review.empty() &&
+      (status = review_command({r.results, r.review, "", "json"}, reviewed, err)) == 0)
+    hand_over("--review-json", "review", reviewed.str());
+  if (status == 0) status = run_module("report", args, err);
+  for (const auto& file : files) std::filesystem::remove(file);
   return status;
 }
 

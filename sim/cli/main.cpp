@@ -7,6 +7,12 @@
 
 namespace {
 
+// --format of the commands that print a table: text, CSV or JSON.
+void add_format(CLI::App* cmd, std::string& format) {
+  cmd->add_option("--format", format, "table, csv or json")
+      ->check(CLI::IsMember({"table", "csv", "json"}));
+}
+
 std::string joined_arguments(int argc, char** argv) {
   std::string s;
   for (int i = 0; i < argc; ++i) s += (i ? " " : "") + std::string(argv[i]);
@@ -32,8 +38,7 @@ void add_grid_options(CLI::App* cmd, rxstress::RunRequest& run, std::string& kee
   cmd->add_flag("--quiet", run.quiet, "print nothing but errors and the table");
   cmd->add_option("--keep-points", keep_points,
                   "keep each point's results file in this directory (point-<i>.h5)");
-  cmd->add_option("--format", format, "table, csv or json")
-      ->check(CLI::IsMember({"table", "csv", "json"}));
+  add_format(cmd, format);
 }
 
 }  // namespace
@@ -117,8 +122,7 @@ int main(int argc, char** argv) {
   summary_cmd->add_option("results", summary.results, "results file (HDF5)")->required();
   summary_cmd->add_option("--model", summary.model, "one delegation model");
   summary_cmd->add_option("--holder", summary.holder, "one holder id");
-  summary_cmd->add_option("--format", summary.format, "table, csv or json")
-      ->check(CLI::IsMember({"table", "csv", "json"}));
+  add_format(summary_cmd, summary.format);
 
   rxstress::CompareRequest compare;
   auto* compare_cmd = app.add_subcommand(
@@ -129,8 +133,7 @@ int main(int argc, char** argv) {
   compare_cmd->add_option("b", compare.b, "results file B (HDF5)")->required();
   compare_cmd->add_option("--model", compare.model, "one delegation model");
   compare_cmd->add_option("--holder", compare.holder, "one holder id (ICB: what the ICB carries)");
-  compare_cmd->add_option("--format", compare.format, "table, csv or json")
-      ->check(CLI::IsMember({"table", "csv", "json"}));
+  add_format(compare_cmd, compare.format);
 
   rxstress::SweepRequest sweep;
   sweep.run.output = "sweep.h5";
@@ -181,6 +184,8 @@ int main(int argc, char** argv) {
   report_cmd->add_option("-o,--output", report.output, "HTML file")->capture_default_str();
   report_cmd->add_option("--compare", report.compare, "results file B: what changes from A to B");
   report_cmd->add_option("--tornado", report.tornado, "a file written by rxstress tornado");
+  report_cmd->add_option("--review", report.review,
+                         "actual spend (CSV): the review of the year to date against the forecast");
   report_cmd->add_option("--pdf", report.pdf, "also print the report to this PDF (chromium)");
   report_cmd->add_flag("--force", report.force, "overwrite existing files");
 
@@ -191,8 +196,17 @@ int main(int argc, char** argv) {
   replay_cmd->add_option("--path", replay.path, "path index K (0-based)")->required();
   replay_cmd->add_option("--model", replay.model, "check one delegation model only");
   replay_cmd->add_option("--holder", replay.holder, "holder whose spend is broken down");
-  replay_cmd->add_option("--format", replay.format, "table, csv or json")
-      ->check(CLI::IsMember({"table", "csv", "json"}));
+  add_format(replay_cmd, replay.format);
+
+  rxstress::ReviewRequest review;
+  auto* review_cmd = app.add_subcommand(
+      "review",
+      "actual monthly spend per practice (CSV: practice code, month, actual cost) against the "
+      "forecast: year-to-date variance, its percentile, the year-end conditional on it");
+  review_cmd->add_option("results", review.results, "results file (HDF5)")->required();
+  review_cmd->add_option("actuals", review.actuals, "actual spend (CSV)")->required();
+  review_cmd->add_option("--model", review.model, "one delegation model");
+  add_format(review_cmd, review.format);
 
   rxstress::VerifyRequest verify;
   auto* verify_cmd = app.add_subcommand(
@@ -222,6 +236,7 @@ int main(int argc, char** argv) {
   if (*report_cmd) return rxstress::report_command(report, std::cerr);
   if (*compare_cmd) return rxstress::compare_command(compare, std::cout, std::cerr);
   if (*replay_cmd) return rxstress::replay_command(replay, std::cout, std::cerr);
+  if (*review_cmd) return rxstress::review_command(review, std::cout, std::cerr);
   if (*verify_cmd) return rxstress::verify_command(verify, std::cout, std::cerr);
   return 2;
 }

@@ -1,8 +1,12 @@
 // concessions: price concessions (NCSO) on generic lines.
 //   A two-state Markov regime (calm/crisis) sets the mean uplift u_r; log u_t = log u_r - s^2/2 +
 //   a_t with a_t an AR(1) of stationary sd s, so E[u_t | regime] = u_r. Practice i pays u_t * g_i *
-//   B_i/12 * x_it with x_it ~ Gamma(k, 1/k): each month's basket hits practices unevenly. Month 0
-//   is in the `start` regime; transitions act from month 1; a_0 ~ Normal(0, s^2).
+//   B_i/12 * x_it with x_it ~ Gamma(k_i, 1/k_i): each month's basket hits practices unevenly.
+//   x_it scales like a sum over prescriptions: a practice's concession cost is the sum of its
+//   patients' items on conceded lines, so its relative noise falls as 1/sqrt(list size), and with
+//   `dispersion_scaling: list_size` (the default) k_i = k n_i / 10,000 (k is the shape of a
+//   10,000-patient practice, CV 1/sqrt(k_i)); with `none`, k_i = k for every practice. Month 0 is
+//   in the `start` regime; transitions act from month 1; a_0 ~ Normal(0, s^2).
 // Streams: systemic draws in order: the start regime's uniform, a_0's normal, then for each month
 //   t >= 1 a uniform (transition) and a normal (innovation). Practice i: x_it is a Gamma draw on
 //   substream t.
@@ -15,8 +19,10 @@
 namespace rxstress::concessions {
 
 struct Constants {
-  std::vector<double> generic;  // g_i B_i / 12, GBP/month, padded with 0
-  GammaShape dispersion;        // k
+  std::vector<double> generic;  // g_i B_i / 12 (divided by k_i when shapes vary), padded with 0
+  GammaShape dispersion;        // k, when every practice has it
+  GammaShapes shapes;           // k_i, when they vary with list size
+  bool per_practice = false;    // use `shapes`
 };
 
 }  // namespace rxstress::concessions
@@ -33,7 +39,8 @@ struct Constants {
 HWY_BEFORE_NAMESPACE();
 namespace rxstress::HWY_NAMESPACE {
 
-// `rate[t]` = u_t / k of this path: the practice pays generic_i * rate[t] * Gamma(k).
+// `rate[t]` = u_t / k of this path (u_t with per-practice shapes, whose 1/k_i is in `generic`):
+// the practice pays generic_i * rate[t] * Gamma(k_i).
 void concessions_kernel(const concessions::Constants& c, const RoundKeys& keys,
                         const PathContext& ctx, const double* rate, DriverOutput& out) {
 #if RXSTRESS_KERNELS
@@ -46,8 +53,9 @@ void concessions_kernel(const concessions::Constants& c, const RoundKeys& keys,
       const auto generic = load(df, c.generic, i);
       VecF<DF> year_sum = hn::Zero(df);
       for (int t = 0; t < cal.months(); ++t) {
-        const auto x =
-            gamma_practices(df, streams, practice, static_cast<std::uint32_t>(t), c.dispersion);
+        const auto month = static_cast<std::uint32_t>(t);
+        const auto x = c.per_practice ? gamma_practices(df, streams, practice, month, c.shapes, i)
+                                      : gamma_practices(df, streams, practice, month, c.dispersion);
         year_sum = hn::MulAdd(hn::Set(df, rate[t]), x, year_sum);
         if (!out.monthly.empty())
           add_month(df, out, t, i, hn::Mul(generic, hn::Mul(hn::Set(df, rate[t]), x)));
@@ -93,13 +101,23 @@ class Concessions final : public Driver {
                         "month-to-month autocorrelation of log uplift");
     noise.finish();
     dispersion_ = s.params.number("dispersion", Range::positive(), "Gamma shape k",
-                                  "practice dispersion x ~ Gamma(k, 1/k)");
+                                  "practice dispersion x ~ Gamma(k_i, 1/k_i): k_i of a "
+                                  "10,000-patient practice (or of every practice without scaling)");
+    c_.per_practice =
+        s.params.choice("dispersion_scaling", {"list_size", "none"},
+                        "how the dispersion shape grows with list size: list_size, k_i = k n_i / "
+                        "10,000 (noise of a sum over prescriptions); none, k_i = k",
+                        "list_size") == "list_size";
     s.params.finish();
     c_.dispersion = GammaShape(dispersion_);
-    std::vector<double> generic;
-    for (std::size_t i = 0; i < s.population.size(); ++i)
+    std::vector<double> generic, shapes;
+    for (std::size_t i = 0; i < s.population.size(); ++i) {
       generic.push_back(s.population.generic_share[i] * s.population.annual_spend[i] / 12.0);
+      shapes.push_back(dispersion_ * s.population.list_size[i] / 10000.0);
+      if (c_.per_practice) generic.back() /= shapes.back();
+    }
     c_.generic = padded(generic);
+    if (c_.per_practice) c_.shapes = GammaShapes(shapes, c_.generic.size());
     if (start == "crisis") p_crisis_start_ = 1.0;
     if (start == "stationary")
       p_crisis_start_ = enter_ + exit_ > 0.0 ? enter_ / (enter_ + exit_) : 0.0;
@@ -112,7 +130,8 @@ class Concessions final : public Driver {
 
   void simulate(const PathContext& ctx, DriverOutput& out) const override {
     std::vector<double> rate = national_uplift(ctx, out.national);
-    for (double& r : rate) r /= dispersion_;
+    if (!c_.per_practice)
+      for (double& r : rate) r /= dispersion_;
     HWY_DYNAMIC_DISPATCH(concessions_kernel)
     (c_, round_keys(stream_key(ctx.seed, name())), ctx, rate.data(), out);
   }

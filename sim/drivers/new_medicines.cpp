@@ -4,9 +4,15 @@
 //   t >= L and 0 before (no renormalisation at launch, as the reference implementation). Each
 //   practice adopts with its own multiplier y_i ~ Gamma(mean 1, cv), constant over the horizon
 //   (the "postcode lottery" of implementation). Practice i pays
-//   n_i * prevalence * uptake_t * y_i * cost_per_patient_month.
+//   n_i * prevalence * uptake_t * y_i * cost_per_patient_month. Adoption is a practice behaviour
+//   (its prescribers' habits), not a sum of independent patients, so the spread of y_i does not
+//   shrink with list size. y_i may be a practice-table column (`column`: adoption of the class so
+//   far), else it is drawn per practice and path (`per: path`, the default: future adoption is
+//   uncertain) or once per practice (`per: practice`).
 // Streams: systemic draws in order: L (uniform), peak (Beta). Practice i: y_i a Gamma draw on
-//   substream 0.
+//   substream 0 (of path word kPracticeDrawPath with `per: practice`).
+#include <limits>
+
 #include "drivers/scaled_profile.hpp"
 
 namespace rxstress {
@@ -29,8 +35,10 @@ class NewMedicines final : public Driver {
     multiplier_ = MeanOneGamma(
         s.params.number("practice_cv", Range::between(0.0, 10.0), "coefficient of variation",
                         "spread of the practice adoption multiplier (mean 1)"));
+    source_ = PracticeSource(s.params, s.population, "adoption multiplier", "path",
+                             std::numeric_limits<double>::infinity());
     s.params.finish();
-    factor_ = padded(treated_cost(s.population));
+    factor_ = source_.factor(treated_cost(s.population));
   }
 
   std::vector<NationalSeries> national_series() const override {
@@ -49,7 +57,8 @@ class NewMedicines final : public Driver {
     MonthlyProfile uptake(ctx.calendar);
     for (int t = 0; t < ctx.calendar.months(); ++t) uptake[t] = peak * curve(t, launch);
     uptake.close();
-    add_scaled_profile(factor_, PracticeMultiplier::of(multiplier_), *this, ctx, uptake, out);
+    add_scaled_profile(factor_, source_.multiplier(PracticeMultiplier::of(multiplier_)), *this, ctx,
+                       uptake, out);
   }
 
   // E = n_i prevalence cost E[peak] sum_L P(L) curve(t, L), since peak, L and y are independent
@@ -60,7 +69,7 @@ class NewMedicines final : public Driver {
     for (int t = 0; t < cal.months(); ++t)
       for (std::size_t j = 0; j < launch_.size(); ++j)
         uptake[t] += launch_.prob(j) * peak_.mean() * curve(t, launch_.value(j));
-    uptake.fill(treated_cost(pop), monthly);
+    uptake.fill(source_.expected(treated_cost(pop), 1.0), monthly);
   }
 
  private:
@@ -79,9 +88,10 @@ class NewMedicines final : public Driver {
 
   double prevalence_ = 0.0, cost_ = 0.0, half_peak_ = 0.0, scale_ = 1.0;
   MeanOneGamma multiplier_;  // the practice multiplier y_i
+  PracticeSource source_;    // of y_i
   DiscreteLaw launch_;
   BetaLaw peak_;
-  std::vector<double> factor_;  // treated_cost, padded
+  std::vector<double> factor_;  // treated_cost (times y_i when a column gives it), padded
 };
 
 std::unique_ptr<Driver> make(DriverSetup& s) { return std::make_unique<NewMedicines>(s); }

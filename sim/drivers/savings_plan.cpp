@@ -1,10 +1,15 @@
 // savings_plan: planned efficiency schemes (best-value generics, biosimilars, formulary work).
 //   National, once per path, in this order: the delivered fraction D ~ Beta and the delay (a
 //   discrete law). From month start_month + delay on, practice i saves planned * B_i/12 * D * y_i,
-//   with its own delivery multiplier y_i ~ Gamma(mean 1, cv), drawn per practice and path. A
-//   budget usually assumes full delivery, so a shortfall shows as overspend.
+//   with its own delivery multiplier y_i ~ Gamma(mean 1, cv). Delivery is a practice behaviour
+//   (its capacity for switches and reviews), so the spread of y_i does not shrink with list size.
+//   y_i may be a practice-table column (`column`), else it is drawn per practice and path
+//   (`per: path`, the default) or once per practice (`per: practice`). A budget usually assumes
+//   full delivery, so a shortfall shows as overspend.
 // Streams: systemic draws in order: D (Beta), delay (uniform). Practice i: y_i a Gamma draw on
-//   substream 0.
+//   substream 0 (of path word kPracticeDrawPath with `per: practice`).
+#include <limits>
+
 #include "drivers/scaled_profile.hpp"
 
 namespace rxstress {
@@ -23,8 +28,10 @@ class SavingsPlan final : public Driver {
     multiplier_ = MeanOneGamma(
         s.params.number("practice_cv", Range::between(0.0, 10.0), "coefficient of variation",
                         "spread of the practice delivery multiplier (mean 1)"));
+    source_ = PracticeSource(s.params, s.population, "delivery multiplier", "path",
+                             std::numeric_limits<double>::infinity());
     s.params.finish();
-    spend_ = padded(monthly_spend(s.population));
+    spend_ = source_.factor(monthly_spend(s.population));
   }
 
   std::vector<NationalSeries> national_series() const override {
@@ -43,7 +50,8 @@ class SavingsPlan final : public Driver {
     for (int t = 0; t < ctx.calendar.months(); ++t)
       saving[t] = t >= start_ + delay ? -planned_ * delivery : 0.0;
     saving.close();
-    add_scaled_profile(spend_, PracticeMultiplier::of(multiplier_), *this, ctx, saving, out);
+    add_scaled_profile(spend_, source_.multiplier(PracticeMultiplier::of(multiplier_)), *this, ctx,
+                       saving, out);
   }
 
   // E = -planned B_i/12 E[D] P(start + delay <= t), E[y] = 1.
@@ -54,16 +62,17 @@ class SavingsPlan final : public Driver {
       for (std::size_t j = 0; j < delay_.size(); ++j)
         if (t >= start_ + delay_.value(j))
           saving[t] -= delay_.prob(j) * planned_ * delivery_.mean();
-    saving.fill(monthly_spend(pop), monthly);
+    saving.fill(source_.expected(monthly_spend(pop), 1.0), monthly);
   }
 
  private:
   double planned_ = 0.0;
   MeanOneGamma multiplier_;  // the practice multiplier y_i
+  PracticeSource source_;    // of y_i
   int start_ = 0;
   BetaLaw delivery_;
   DiscreteLaw delay_;
-  std::vector<double> spend_;  // B_i / 12, padded
+  std::vector<double> spend_;  // B_i / 12 (times y_i when a column gives it), padded
 };
 
 std::unique_ptr<Driver> make(DriverSetup& s) { return std::make_unique<SavingsPlan>(s); }

@@ -17,7 +17,8 @@ void scaled_profile_kernel(const std::vector<double>& factor, const PracticeMult
 #if RXSTRESS_KERNELS
   with_lanes([&](auto df) {
     using DF = decltype(df);
-    const PathStreams<DF> streams = path_streams(df, keys, ctx);
+    const auto path = y.per_practice ? kPracticeDrawPath : static_cast<std::uint32_t>(ctx.path);
+    const PathStreams<DF> streams{keys, hn::Set(UintTag<DF>(), path)};
     for (std::size_t i = 0; i < out.stride; i += hn::Lanes(df)) {
       const auto practice = iota_from(UintTag<DF>(), i);
       VecF<DF> f = load(df, factor, i);
@@ -43,6 +44,8 @@ HWY_AFTER_NAMESPACE();
 #if HWY_ONCE
 #include <algorithm>
 
+#include "scenario/practice_column.hpp"
+
 namespace rxstress {
 HWY_EXPORT(scaled_profile_kernel);
 
@@ -61,6 +64,40 @@ PracticeMultiplier PracticeMultiplier::of(const BetaLaw& law) {
   m.a = law.shape_a();
   m.b = law.shape_b();
   return m;
+}
+
+PracticeSource::PracticeSource(ParamNode& params, const Population& pop, std::string_view what,
+                               std::string_view default_per, double max) {
+  const std::string per =
+      params.choice("per", {"practice", "path"},
+                    "scope of the draw of " + std::string(what) +
+                        " when no column gives it: practice (once per practice, the same on "
+                        "every path) or path (a new draw on every path)",
+                    std::string(default_per));
+  per_practice_ = per == "practice";
+  const std::string name = params.text("column",
+                                       "practice-table column giving " + std::string(what) +
+                                           " of each practice (known from prescribing history); "
+                                           "empty: drawn",
+                                       "");
+  if (!name.empty() && !params.probing())
+    column_ = practice_column(params, "column", name, pop, what, max);
+}
+
+std::vector<double> PracticeSource::factor(std::span<const double> factor) const {
+  return padded(expected(std::vector<double>(factor.begin(), factor.end()), 1.0));
+}
+
+PracticeMultiplier PracticeSource::multiplier(PracticeMultiplier law) const {
+  if (!column_.empty()) return PracticeMultiplier::one();
+  law.per_practice = per_practice_;
+  return law;
+}
+
+std::vector<double> PracticeSource::expected(std::vector<double> factor, double law_mean) const {
+  for (std::size_t i = 0; i < factor.size(); ++i)
+    factor[i] *= column_.empty() ? law_mean : column_[i];
+  return factor;
 }
 
 void add_scaled_profile(const std::vector<double>& factor, const PracticeMultiplier& multiplier,

@@ -6,6 +6,14 @@
 
 namespace rxstress {
 
+// Marsaglia and Tsang's constants of max(shape, shape + 1), and the boost power 1/shape below 1.
+static void marsaglia_tsang_constants(double shape, double& d, double& c, double& boost_power) {
+  const double base = shape < 1.0 ? shape + 1.0 : shape;
+  d = base - 1.0 / 3.0;
+  c = 1.0 / std::sqrt(9.0 * d);  // sqrt is correctly rounded: the same on every machine
+  boost_power = shape < 1.0 ? 1.0 / shape : 0.0;
+}
+
 GammaShape::GammaShape(double shape_) : shape(shape_) {
   if (shape == std::floor(shape) && shape >= 1.0 && shape <= 8.0) {
     whole = static_cast<int>(shape);
@@ -17,10 +25,16 @@ GammaShape::GammaShape(double shape_) : shape(shape_) {
     return;
   }
   whole = 0;
-  const double base = shape < 1.0 ? shape + 1.0 : shape;
-  d = base - 1.0 / 3.0;
-  c = 1.0 / std::sqrt(9.0 * d);  // sqrt is correctly rounded: the same on every machine
-  boost_power = shape < 1.0 ? 1.0 / shape : 0.0;
+  marsaglia_tsang_constants(shape, d, c, boost_power);
+}
+
+GammaShapes::GammaShapes(std::span<const double> shapes, std::size_t padded) {
+  for (std::size_t i = 0; i < padded; ++i) {
+    const double shape = i < shapes.size() ? shapes[i] : 1.0;
+    marsaglia_tsang_constants(shape, d.emplace_back(), c.emplace_back(),
+                              boost_power.emplace_back());
+    any_boost = any_boost || shape < 1.0;
+  }
 }
 
 namespace {

@@ -22,6 +22,16 @@ struct GammaShape {
   explicit GammaShape(double shape);
 };
 
+// A Gamma shape per practice (the concessions dispersion that grows with list size), prepared for
+// Marsaglia and Tsang's method in every lane: the constants of GammaShape (d, c, boost_power) per
+// practice, padded like every practice array (padding lanes get shape 1).
+struct GammaShapes {
+  std::vector<double> d, c, boost_power;
+  bool any_boost = false;  // some practice's shape is below 1
+  GammaShapes(std::span<const double> shapes, std::size_t padded);
+  GammaShapes() = default;
+};
+
 // Poisson means of every practice, prepared for inversion from the mode: the sampler starts at
 // the mode with its probability and cumulative probability and walks down or up, so a draw costs
 // about sqrt(mean) steps whatever the mean. Padded like every practice array.
