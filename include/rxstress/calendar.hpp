@@ -20,6 +20,7 @@ class Calendar {
   int years() const { return static_cast<int>(year_first_month_.size()); }
   YearMonth start() const { return start_; }
   int calendar_month(int t) const;                        // 1..12 of month t
+  YearMonth year_month(int t) const;                      // the year and month of month t
   int month_of_fy(int t) const;                           // 0 = April .. 11 = March
   int year_of(int t) const { return year_of_month_[t]; }  // settlement year index of month t
   int first_month(int y) const { return year_first_month_[y]; }

@@ -125,17 +125,19 @@ Table review_table(const h5::File& f, const std::string& model, const Actuals& a
   }
   const LevelForecast lf = read_forecast(f, level);
   const auto of = holder_of(f, level, lf.holders);
-  const std::size_t T = lf.T, H = lf.H, P = of.size();
+  const std::size_t T = lf.T, H = lf.H, P = of.size(), done = static_cast<std::size_t>(a.months);
   const int y = cal.year_of(a.months - 1);
   const std::size_t first = cal.first_month(y), end = first + cal.months_in_year(y);
+  // Each holder's actual months of the year to date, [t][h], summed in practice order: one pass
+  // over the practices rather than one per holder.
+  std::vector<double> month(T * H, 0.0);
+  for (std::size_t i = 0; i < P; ++i)
+    for (std::size_t t = first; t < done; ++t) month[t * H + of[i]] += a.cost[i * T + t];
   for (std::size_t h = 0; h < H; ++h) {
     double actual = 0, budget = 0, year_budget = 0;
     for (std::size_t t = first; t < end; ++t) {
-      double month = 0;  // the holder's actual month, summed in practice order
-      for (std::size_t i = 0; i < P; ++i)
-        if (of[i] == h && t < static_cast<std::size_t>(a.months)) month += a.cost[i * T + t];
-      if (t < static_cast<std::size_t>(a.months)) {
-        actual += month;
+      if (t < done) {
+        actual += month[t * H + h];
         budget += lf.budget[t * H + h];
       }
       year_budget += lf.budget[t * H + h];
@@ -144,7 +146,7 @@ Table review_table(const h5::File& f, const std::string& model, const Actuals& a
     for (std::size_t s = 0; s < lf.S; ++s)
       for (std::size_t t = first; t < end; ++t) {
         const double v = lf.spend[(s * T + t) * H + h];
-        if (t < static_cast<std::size_t>(a.months)) ytd[s] += v;
+        if (t < done) ytd[s] += v;
         year[s] += v;
       }
     const double p = forecast_percentile(ytd, actual);

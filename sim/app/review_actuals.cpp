@@ -59,24 +59,11 @@ bool parse_month(const std::string& text, YearMonth& ym) {
   return ym.year > 0 && ym.month >= 1 && ym.month <= 12;
 }
 
-namespace {
-
-// The calendar month of month t of a horizon starting at `start`.
-YearMonth month_at(YearMonth start, int t) {
-  const int index = start.year * 12 + start.month - 1 + t;
-  return {index / 12, index % 12 + 1};
-}
-
-}  // namespace
-
 Actuals read_actuals(const std::string& path, const std::vector<std::string>& practice_ids,
                      const Calendar& calendar) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError({path, 0, 0}, "", "cannot open the file", "a readable CSV file");
-  std::string line;
-  if (!std::getline(in, line))
-    throw InputError({path, 1, 1}, "", "the file is empty", "a header row");
-  if (line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);
+  const std::string line = read_header_line(in, path);
   const char sep = detect_delimiter(line);
   const auto header = split_csv(line, sep);
   const std::size_t pc = find_column(header, kPracticeNames, path);
@@ -110,7 +97,7 @@ Actuals read_actuals(const std::string& path, const std::vector<std::string>& pr
     if (t < 0 || t >= T) {
       throw InputError({path, row, f[mc].column}, header[mc].text,
                        "month " + ym.text() + " is outside the forecast's horizon",
-                       "a month from " + start.text() + " to " + month_at(start, T - 1).text());
+                       "a month from " + start.text() + " to " + calendar.year_month(T - 1).text());
     }
     const std::size_t cell = it->second * T + t;
     if (line_of[cell] != 0)
@@ -135,7 +122,7 @@ Actuals read_actuals(const std::string& path, const std::vector<std::string>& pr
         throw InputError(
             {path, row + 1, 1}, "",
             fmt::format("no row for practice '{}' in {}", practice_ids[i],
-                        month_at(start, t).text()),
+                        calendar.year_month(t).text()),
             "a row for every practice of the results file and every month up to " + a.through);
   return a;
 }

@@ -16,6 +16,11 @@ Calendar::Calendar(YearMonth start, int months) : start_(start), months_(months)
 
 int Calendar::calendar_month(int t) const { return (start_.month - 1 + t) % 12 + 1; }
 
+YearMonth Calendar::year_month(int t) const {
+  const int index = start_.year * 12 + start_.month - 1 + t;
+  return {index / 12, index % 12 + 1};
+}
+
 int Calendar::month_of_fy(int t) const { return (calendar_month(t) + 8) % 12; }
 
 std::string Calendar::year_label(int y) const {

@@ -8,6 +8,15 @@
 
 namespace rxstress {
 
+std::string read_header_line(std::istream& in, const std::string& path) {
+  static const std::string kUtf8Bom = "\xEF\xBB\xBF";
+  std::string line;
+  if (!std::getline(in, line))
+    throw InputError({path, 1, 1}, "", "the file is empty", "a header row");
+  if (line.rfind(kUtf8Bom, 0) == 0) line.erase(0, kUtf8Bom.size());
+  return line;
+}
+
 std::vector<Field> split_csv(const std::string& line, char delimiter) {
   std::vector<Field> fields;
   std::string cur;

@@ -16,6 +16,9 @@ struct Field {
   int column;
 };
 
+// The header line of a CSV file, without the UTF-8 byte-order mark a spreadsheet may put first;
+// an InputError at path:1:1 when the file is empty.
+std::string read_header_line(std::istream& in, const std::string& path);
 // Splits one CSV line into fields (quotes removed, "" inside quotes read as ").
 std::vector<Field> split_csv(const std::string& line, char delimiter);
 // The separator the header uses most, outside quotes (a comma when it has none).

@@ -17,7 +17,6 @@
 namespace rxstress {
 namespace {
 
-const std::string kUtf8Bom = "\xEF\xBB\xBF";
 const std::array<std::string, 7> kColumns{
     "id", "name", "list_size", "annual_spend", "generic_share", "neighbourhood", "provider"};
 
@@ -60,8 +59,7 @@ struct Header {
   std::array<std::size_t, 7> column{};  // of each of kColumns
 };
 
-Header read_header(std::string line, CsvDelimiter delimiter, const std::string& path) {
-  if (line.rfind(kUtf8Bom, 0) == 0) line.erase(0, kUtf8Bom.size());
+Header read_header(const std::string& line, CsvDelimiter delimiter, const std::string& path) {
   Header h;
   h.delimiter = delimiter == CsvDelimiter::automatic   ? detect_delimiter(line)
                 : delimiter == CsvDelimiter::semicolon ? ';'
@@ -90,10 +88,7 @@ Header read_header(std::string line, CsvDelimiter delimiter, const std::string& 
 Population read_population_csv(const std::string& path, CsvDelimiter delimiter) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError({path, 0, 0}, "", "cannot open the file", "a readable CSV file");
-  std::string line;
-  if (!std::getline(in, line))
-    throw InputError({path, 1, 1}, "", "the file is empty", "a header row");
-  const Header h = read_header(line, delimiter, path);
+  const Header h = read_header(read_header_line(in, path), delimiter, path);
   const auto& header = h.fields;
   const auto& col = h.column;
   const char sep = h.delimiter;
