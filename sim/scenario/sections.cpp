@@ -121,7 +121,7 @@ std::vector<DelegationModel> read_delegation(ParamNode& top, const Scenario& sc)
                      {"delegation models", "a list of delegation models", false, true},
                      read_model)) {
     top.record_default("delegation", "[{name: icb-held, holder: icb}]", "delegation models");
-    return {{"icb-held", HolderLevel::icb, {}}};
+    return {{"icb-held", HolderLevel::icb, {}, std::nullopt}};
   }
   return models;
 }
