@@ -11,19 +11,6 @@ namespace {
 
 constexpr const char* kGroup = "checkpoint";
 
-struct Part {
-  const char* name;
-  std::vector<double> Block::AttributionSums::*field;
-};
-constexpr Part kParts[] = {{"v", &Block::AttributionSums::v},
-                           {"vv", &Block::AttributionSums::vv},
-                           {"x", &Block::AttributionSums::x},
-                           {"xv", &Block::AttributionSums::xv}};
-
-std::string part_name(std::size_t level, const char* part) {
-  return fmt::format("level_{}_{}", level, part);
-}
-
 InputError not_resumable(const std::string& path, const std::string& problem,
                          const std::string& expected) {
   return InputError({path, 0, 0}, "", problem, expected);
@@ -33,21 +20,27 @@ InputError not_resumable(const std::string& path, const std::string& problem,
 
 std::string checkpoint_path(const std::string& output) { return output + ".checkpoint"; }
 
+// The open nodes sit in fixed slots, one per tree level ([level - 1] of attribution_sums, its
+// node's index in attribution_index, -1 when none is open), so that a checkpoint overwrites the
+// same datasets every time instead of leaving dead space in the file.
 void save_checkpoint(h5::File& file, const Checkpoint& c) {
   const bool first = !file.exists(kGroup);
   h5::Group g = first ? file.create_group(kGroup) : file.open_group(kGroup);
+  const hsize_t L = c.attribution_levels, W = c.attribution_width;
+  if (first) {
+    g.write<double>("attribution_sums", std::vector<double>(L * W, 0.0), {L, W});
+    g.write<std::int64_t>("attribution_index", std::vector<std::int64_t>(L, -1), {L});
+  }
   // The sums first, the count last: a count never claims sums that are not there yet.
-  for (std::size_t l = 0; l < c.attribution.size(); ++l)
-    for (const Part& p : kParts) {
-      const std::vector<double>& values = c.attribution[l].*p.field;
-      const std::string name = part_name(l, p.name);
-      if (first) {
-        g.write<double>(name, values, {values.size()});
-      } else if (!values.empty()) {
-        const hsize_t off[] = {0}, cnt[] = {values.size()};
-        g.open_dataset(name).write_slab<double>(off, cnt, values.data());
-      }
-    }
+  std::vector<std::int64_t> index(L, -1);
+  h5::Dataset sums = g.open_dataset("attribution_sums");
+  for (const auto& node : c.attribution) {
+    const hsize_t off[] = {hsize_t(node.level - 1), 0}, cnt[] = {1, W};
+    sums.write_slab<double>(off, cnt, node.values.data());
+    index[node.level - 1] = node.index;
+  }
+  const hsize_t off[] = {0}, cnt[] = {L};
+  g.open_dataset("attribution_index").write_slab<std::int64_t>(off, cnt, index.data());
   g.set_attr("block_paths", std::int64_t{c.block_paths});
   g.set_attr("completed_blocks", c.completed_blocks);
   file.flush();
@@ -58,11 +51,18 @@ Checkpoint load_checkpoint(const h5::Group& file) {
   Checkpoint c;
   c.completed_blocks = g.attr_int("completed_blocks");
   c.block_paths = static_cast<int>(g.attr_int("block_paths"));
-  for (std::size_t l = 0; g.exists(part_name(l, "v")); ++l) {
-    Block::AttributionSums sums;
-    for (const Part& p : kParts)
-      sums.*p.field = g.open_dataset(part_name(l, p.name)).read_all<double>();
-    c.attribution.push_back(std::move(sums));
+  const h5::Dataset sums = g.open_dataset("attribution_sums");
+  const auto dims = sums.dims();
+  c.attribution_levels = static_cast<int>(dims.at(0));
+  c.attribution_width = dims.at(1);
+  const auto index = g.open_dataset("attribution_index").read_all<std::int64_t>();
+  for (std::size_t l = 0; l < index.size(); ++l) {
+    if (index[l] < 0) continue;
+    stats::OrderedSum::Node node{static_cast<int>(l + 1), index[l],
+                                 std::vector<double>(c.attribution_width)};
+    const hsize_t off[] = {l, 0}, cnt[] = {1, c.attribution_width};
+    sums.read_slab<double>(off, cnt, node.values.data());
+    c.attribution.push_back(std::move(node));
   }
   return c;
 }

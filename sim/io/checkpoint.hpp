@@ -12,13 +12,18 @@
 
 #include "io/h5.hpp"
 #include "rxstress/engine.hpp"
+#include "stats/ordered_sum.hpp"
 
 namespace rxstress {
 
 struct Checkpoint {
   std::int64_t completed_blocks = 0;
   int block_paths = 32;
-  std::vector<Block::AttributionSums> attribution;  // per level, over the completed blocks
+  // The attribution sums' partly added nodes over the completed blocks (stats/ordered_sum.hpp):
+  // at most one per level 1..attribution_levels, each of attribution_width values.
+  int attribution_levels = 1;
+  std::size_t attribution_width = 0;
+  std::vector<stats::OrderedSum::Node> attribution;
 };
 
 // The name a checkpointed run writes `output` under until it is complete (fixed, unlike

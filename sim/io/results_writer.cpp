@@ -27,12 +27,47 @@ void close_all(std::vector<std::optional<h5::Dataset>>& datasets) {
     if (d) d->close();
 }
 
+constexpr std::vector<double> Block::AttributionSums::*kSumParts[] = {
+    &Block::AttributionSums::v, &Block::AttributionSums::vv, &Block::AttributionSums::x,
+    &Block::AttributionSums::xv};
+
+std::size_t flat_size(const std::vector<Block::AttributionSums>& levels) {
+  std::size_t n = 0;
+  for (const auto& sums : levels)
+    for (auto part : kSumParts) n += (sums.*part).size();
+  return n;
+}
+
+// Every level's v, vv, x and xv one after the other (the OrderedSum's vectors).
+void flatten(const std::vector<Block::Level>& levels, std::vector<double>& out) {
+  out.clear();
+  for (const auto& level : levels)
+    for (auto part : kSumParts)
+      out.insert(out.end(), (level.attribution.*part).begin(), (level.attribution.*part).end());
+}
+
+std::vector<Block::AttributionSums> unflatten(std::span<const double> flat,
+                                              std::vector<Block::AttributionSums> layout) {
+  std::size_t at = 0;
+  for (auto& sums : layout)
+    for (auto part : kSumParts) {
+      std::copy_n(flat.begin() + at, (sums.*part).size(), (sums.*part).begin());
+      at += (sums.*part).size();
+    }
+  return layout;
+}
+
+std::int64_t block_count(const Model& model, int block_paths) {
+  return (model.scenario().paths + block_paths - 1) / block_paths;
+}
+
 }  // namespace
 
 ResultsWriter::ResultsWriter(const Model& model, const std::string& path, RunInfo info)
     : model_(model),
       info_(std::move(info)),
       file_(info_.resume ? h5::File::open_write(path) : h5::File::create(path, info_.storage)) {
+  start_attribution();
   if (info_.resume) {
     reopen();
     return;
@@ -53,7 +88,8 @@ std::int64_t ResultsWriter::first_path() const {
 }
 
 void ResultsWriter::save_checkpoint_now() {
-  save_checkpoint(file_, {blocks_done_, info_.block_paths, attribution_});
+  save_checkpoint(file_, {blocks_done_, info_.block_paths, attribution_sum_->top_level(),
+                          attribution_sum_->width(), attribution_sum_->open_nodes()});
   last_checkpoint_ = std::chrono::steady_clock::now();
 }
 
@@ -62,12 +98,24 @@ void ResultsWriter::save_checkpoint_now() {
 void ResultsWriter::reopen() {
   const Checkpoint c = load_checkpoint(file_);
   blocks_done_ = c.completed_blocks;
-  attribution_ = c.attribution;
   open_datasets();
+  attribution_sum_->restore(c.attribution);
   allocate_budgets();
   // A run killed during its statistics pass left some of them: they are computed again.
   for (const auto& dm : model_.scenario().delegation)
     if (file_.exists("models/" + dm.name + "/stats")) file_.remove("models/" + dm.name + "/stats");
+}
+
+void ResultsWriter::start_attribution() {
+  for (const auto& level : model_.levels()) {
+    Block::AttributionSums sums;
+    sums.v.assign(level.budget.size(), 0.0);
+    sums.vv.assign(level.budget.size(), 0.0);
+    sums.x.assign(level.expected_spend.size(), 0.0);
+    sums.xv.assign(level.expected_spend.size(), 0.0);
+    attribution_layout_.push_back(std::move(sums));
+  }
+  attribution_sum_.emplace(block_count(model_, info_.block_paths), flat_size(attribution_layout_));
 }
 
 void ResultsWriter::open_datasets() {
@@ -229,14 +277,6 @@ void ResultsWriter::create_models() {
   std::vector<std::string> order;
   for (const auto& dm : sc.delegation) order.push_back(dm.name);
   file_.open_group("models").set_attr("order", std::span<const std::string>(order));
-  for (const auto& level : model_.levels()) {
-    Block::AttributionSums sums;
-    sums.v.assign(level.budget.size(), 0.0);
-    sums.vv.assign(level.budget.size(), 0.0);
-    sums.x.assign(level.expected_spend.size(), 0.0);
-    sums.xv.assign(level.expected_spend.size(), 0.0);
-    attribution_.push_back(std::move(sums));
-  }
   allocate_budgets();
 }
 
@@ -388,22 +428,18 @@ void ResultsWriter::write_by_driver(const Block& block) {
   }
 }
 
-// The blocks' attribution sums, added in path order (so the totals do not depend on threads).
 void ResultsWriter::merge_attribution(const Block& block) {
-  for (std::size_t l = 0; l < attribution_.size(); ++l) {
-    const Block::AttributionSums& from = block.levels[l].attribution;
-    Block::AttributionSums& into = attribution_[l];
-    const auto add = [](std::vector<double>& total, const std::vector<double>& part) {
-      for (std::size_t k = 0; k < total.size(); ++k) total[k] += part[k];
-    };
-    add(into.v, from.v);
-    add(into.vv, from.vv);
-    add(into.x, from.x);
-    add(into.xv, from.xv);
-  }
+  flatten(block.levels, scratch_);
+  attribution_sum_->add(0, block.first / info_.block_paths, scratch_);
+}
+
+void ResultsWriter::finish_attribution() {
+  const std::vector<stats::OrderedSum::Node> root = attribution_sum_->finish();
+  attribution_ = unflatten(root.at(0).values, attribution_layout_);
 }
 
 void ResultsWriter::finish(const std::function<void(const h5::File&)>& before_close) {
+  finish_attribution();
   write_statistics();
   // Last, so that a run killed in its statistics pass can still be resumed.
   if (info_.checkpoint) file_.remove("checkpoint");

@@ -13,6 +13,7 @@
 #include "io/h5.hpp"
 #include "rxstress/engine.hpp"
 #include "rxstress/stats.hpp"
+#include "stats/ordered_sum.hpp"
 
 namespace rxstress {
 
@@ -49,7 +50,9 @@ class ResultsWriter : public BlockConsumer {
   void create_models();
   void create_national();
   void create_trajectories();
+  void start_attribution();
   void merge_attribution(const Block& block);
+  void finish_attribution();
   void create_driver_detail();
   void allocate_budgets();
   void write_by_driver(const Block& block);
@@ -65,8 +68,11 @@ class ResultsWriter : public BlockConsumer {
   std::vector<h5::Dataset> icb_carries_;                  // per model: what the ICB carries
   std::vector<h5::Dataset> national_;                     // per series
   std::vector<std::optional<h5::Dataset>> trajectories_;  // per level (none if large)
-  // Attribution sums per level over all paths so far, merged from the blocks in path order.
-  std::vector<Block::AttributionSums> attribution_;
+  // The attribution sums of every level, flattened (attribution_layout_ gives the shape), added
+  // over the blocks by a fixed tree (stats/ordered_sum.hpp), so that the totals are the same bits
+  // whatever the threads, ranks or resumes; attribution_ holds the totals once finished.
+  std::vector<Block::AttributionSums> attribution_layout_, attribution_;
+  std::optional<stats::OrderedSum> attribution_sum_;
   // Small levels (<= 1000 holders): each driver's contribution to gross, [Y, K, H, D], and the
   // budget allocated to each driver [y][holder][driver] so that the contributions sum to gross.
   std::vector<std::optional<h5::Dataset>> by_driver_;
