@@ -70,12 +70,14 @@ struct RunOptions {
   int threads = 0;              // 0: worker_threads(0)
   int block_paths = 32;         // fixed: never derived from the thread count
   std::int64_t first_path = 0;  // a multiple of block_paths: where a resumed run goes on
+  std::int64_t end_path = -1;   // where to stop (an MPI rank's share); -1: after the last path
   const std::atomic<bool>* stop = nullptr;  // set to stop early (Ctrl-C)
   std::function<void(std::int64_t paths_done)> progress;
   double consume_seconds = 0.0;  // out: wall time spent in the consumer (the serial stage)
 };
 
-// Runs the scenario's paths from options.first_path on; returns false when stopped early.
+// Runs the scenario's paths [options.first_path, options.end_path); returns false when stopped
+// early.
 bool run_paths(const Model& model, RunOptions& options, BlockConsumer& consumer);
 
 }  // namespace rxstress

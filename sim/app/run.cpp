@@ -16,9 +16,11 @@
 #include "app/output_target.hpp"
 #include "app/points.hpp"
 #include "app/progress.hpp"
+#include "app/rank_slots.hpp"
 #include "app/resource_guard.hpp"
 #include "app/stale_partials.hpp"
 #include "app/warnings.hpp"
+#include "hpc/ranks.hpp"
 #include "io/checkpoint.hpp"
 #include "io/results_writer.hpp"
 #include "rxstress/app.hpp"
@@ -125,7 +127,9 @@ bool checkpointing(const RunRequest& r) { return r.checkpoint || r.resume; }
 // is never created on disk).
 std::string temporary_name(const RunRequest& r) {
   if (r.no_output) return "(results in memory)";
-  return checkpointing(r) ? checkpoint_path(r.output) : partial_path(r.output, getpid());
+  // Rank 0's process id names the one file all ranks write.
+  return checkpointing(r) ? checkpoint_path(r.output)
+                          : partial_path(r.output, ranks::broadcast(static_cast<int>(getpid())));
 }
 
 // --resume needs a checkpoint of this scenario, seed and paths; --checkpoint refuses to start over
@@ -193,6 +197,18 @@ std::optional<double> progress_interval(const RunRequest& r, std::ostream& err) 
   return seconds;
 }
 
+RunInfo run_info(const RunRequest& r, const RunOptions& options) {
+  RunInfo info;
+  info.command_line = r.command_line;
+  info.created = utc_now();
+  info.block_paths = options.block_paths;
+  info.storage = r.no_output ? h5::Storage::memory : h5::Storage::disk;
+  info.checkpoint = checkpointing(r);
+  info.resume = r.resume;
+  info.checkpoint_every = r.checkpoint_every;
+  return info;
+}
+
 // Simulates and writes to `temporary`; returns false if interrupted.
 bool simulate_to(const Model& model, const RunRequest& r, int threads, double progress_every,
                  const std::string& temporary, PhaseClock& clock, std::ostream& out) {
@@ -202,15 +218,7 @@ bool simulate_to(const Model& model, const RunRequest& r, int threads, double pr
   options.stop = &g_stop;
   // The statistics pass after the pipeline runs in parallel too, on no more threads than asked.
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
-  RunInfo info;
-  info.command_line = r.command_line;
-  info.created = utc_now();
-  info.block_paths = options.block_paths;
-  info.storage = r.no_output ? h5::Storage::memory : h5::Storage::disk;
-  info.checkpoint = checkpointing(r);
-  info.resume = r.resume;
-  info.checkpoint_every = r.checkpoint_every;
-  ResultsWriter writer(model, temporary, info);
+  ResultsWriter writer(model, temporary, run_info(r, options));
   options.first_path = writer.first_path();
   if (r.resume && !r.quiet)
     out << fmt::format("resuming {}: {} of {} paths done\n", temporary, options.first_path,
@@ -225,7 +233,7 @@ bool simulate_to(const Model& model, const RunRequest& r, int threads, double pr
   };
   const bool complete = run_paths(model, options, writer);
   bar.finish();
-  if (!complete && info.checkpoint) writer.save_checkpoint_now();
+  if (!complete && checkpointing(r)) writer.save_checkpoint_now();
   clock.record("simulate paths (parallel pipeline, wall)", clock.lap());
   clock.record("write path blocks (serial stage, inside the pipeline)", options.consume_seconds);
   if (complete) writer.finish(headline_before_close(r, out));
@@ -233,10 +241,73 @@ bool simulate_to(const Model& model, const RunRequest& r, int threads, double pr
   return complete;
 }
 
+// As simulate_to, on each of R > 1 MPI ranks: rank 0 lays the file out; each rank simulates its
+// contiguous share of the path blocks and writes it into the one file with collective parallel
+// HDF5 writes (RankSlots); the statistics pass is shared too (ResultsWriter::finish).
+bool simulate_on_ranks(const Model& model, const RunRequest& r, int threads,
+                       double progress_every, const std::string& temporary, PhaseClock& clock) {
+  const Scenario& sc = model.scenario();
+  RunOptions options;
+  options.threads = threads;
+  options.stop = &g_stop;
+  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
+  RunInfo info = run_info(r, options);
+  const std::int64_t blocks = (sc.paths + options.block_paths - 1) / options.block_paths;
+  const ranks::Share share = ranks::share(blocks, ranks::rank(), ranks::size());
+  if (ranks::root()) ResultsWriter(model, temporary, info).close_layout();
+  ranks::barrier();
+  info.parallel = true;
+  info.first_block = share.first;
+  info.end_block = share.end;
+  ResultsWriter writer(model, temporary, info);
+  options.first_path = share.first * options.block_paths;
+  options.end_path = std::min(share.end * options.block_paths, sc.paths);
+  clock.record("open results file", clock.lap());
+  ProgressBar bar(sc.paths, ranks::root() && !r.quiet, progress_every);
+  bool complete = false;
+  {
+    h5::CollectiveWrites collective;
+    RankSlots slots(writer, g_stop, bar);
+    run_paths(model, options, slots);
+    slots.pad_to((blocks + ranks::size() - 1) / ranks::size());
+    complete = !slots.stopped();
+  }
+  bar.finish();
+  clock.record("simulate paths (parallel pipeline, wall)", clock.lap());
+  clock.record("write path blocks (serial stage, inside the pipeline)", options.consume_seconds);
+  if (complete) writer.finish();
+  clock.record("statistics pass and file close", clock.lap());
+  return complete;
+}
+
+// Options an MPI run (R > 1) does not take yet: a checkpoint's blocks would have to be agreed
+// among the ranks, and a file held in memory cannot be shared. Bad input: exit 2.
+void check_parallel_request(const RunRequest& r) {
+  if (ranks::size() == 1) return;
+  const char* option = r.checkpoint ? "--checkpoint" : r.resume ? "--resume" : r.no_output ? "--no-output" : nullptr;
+  if (option != nullptr)
+    throw InputError({}, "", fmt::format("{} with {} MPI ranks", option, ranks::size()),
+                     "a run on one rank (mpirun -n 1, or the serial build) for this option");
+}
+
 }  // namespace
 
-int run_command(const RunRequest& r, std::ostream& out, std::ostream& err) {
+// Under mpirun every rank loads the scenario, but rank 0 alone prints and checks the output's
+// place; a failure on any rank is every rank's (the same exit status everywhere, no file).
+int agreed_status(int status, const std::string& message, std::ostream& err_all) {
+  if (ranks::size() == 1 || !ranks::any(status != 0)) return status;
+  const int root_status = ranks::broadcast(status);
+  if (root_status != 0) return root_status;  // rank 0 has said why
+  if (status != 0)
+    err_all << fmt::format("rxstress (MPI rank {}): {}\n", ranks::rank(), message);
+  return status != 0 ? status : 2;
+}
+
+int run_command(const RunRequest& r, std::ostream& out_all, std::ostream& err_all) {
   namespace fs = std::filesystem;
+  std::ostream silent(nullptr);  // what ranks other than 0 print: nothing
+  std::ostream& out = ranks::root() ? out_all : silent;
+  std::ostream& err = ranks::root() ? err_all : silent;
   PhaseClock clock;
   const int threads = worker_threads(r.threads);
   const std::optional<double> progress_every = progress_interval(r, err);
@@ -250,48 +321,69 @@ int run_command(const RunRequest& r, std::ostream& out, std::ostream& err) {
   }
   Scenario sc;
   std::optional<Model> model;
+  int status = 0;
+  std::string message;
   try {
     sc = load_scenario(r.scenario, overrides_of(r));
-    if (const int status = report_warnings(sc, r.strict, r.quiet, err)) return status;
-    model.emplace(sc);
-    if (!r.no_output) {
-      check_output_target(r.output, r.force);
-      if (checkpointing(r)) check_checkpoint_target(*model, r);
-      remove_stale_partials(r.output, err);  // before the space check: they may free some
+    status = report_warnings(sc, r.strict, r.quiet, err);
+    if (status == 0) {
+      model.emplace(sc);
+      check_parallel_request(r);
+      if (!r.no_output && ranks::root()) {
+        check_output_target(r.output, r.force);
+        if (checkpointing(r)) check_checkpoint_target(*model, r);
+        remove_stale_partials(r.output, err);  // before the space check: they may free some
+      }
+      if (ranks::root()) status = check_resources(*model, r, threads, out, err);
     }
-    if (const int status = check_resources(*model, r, threads, out, err)) return status;
     clock.record("load scenario and build model", clock.lap());
   } catch (const InputError& e) {
     err << "rxstress: " << e.what() << "\n";
-    return 2;
+    message = e.what();
+    status = 2;
   } catch (const std::exception& e) {
     err << "rxstress: internal error while loading the scenario: " << e.what() << "\n";
-    return 1;
+    message = e.what();
+    status = 1;
   }
+  if (const int agreed = agreed_status(status, message, err_all)) return agreed;
   const std::string temporary = temporary_name(r);
+  const bool parallel = ranks::size() > 1;
   SignalGuard guard;
   try {
     if (!r.quiet)
       out << fmt::format(
-          "rxstress {}: {} practices, {} drivers, {} models, {} paths, seed {}, {} thread{}, {}\n",
+          "rxstress {}: {} practices, {} drivers, {} models, {} paths, seed {}, {}{} thread{}, {}\n",
           sc.name, sc.population.size(), sc.drivers.size(), sc.delegation.size(), sc.paths, sc.seed,
-          threads, threads == 1 ? "" : "s", simd_description());
-    if (!simulate_to(*model, r, threads, *progress_every, temporary, clock, out)) {
+          parallel ? fmt::format("{} MPI ranks x ", ranks::size()) : "", threads,
+          threads == 1 ? "" : "s", simd_description());
+    const bool complete =
+        parallel ? simulate_on_ranks(*model, r, threads, *progress_every, temporary, clock)
+                 : simulate_to(*model, r, threads, *progress_every, temporary, clock, out);
+    if (!complete) {
       const int sig = g_signal.load();
       if (checkpointing(r)) {
         err << "rxstress: interrupted; the completed blocks are kept in " << temporary
             << " (the same command with --resume continues it)\n";
       } else {
-        if (!r.no_output) fs::remove(temporary);
+        if (!r.no_output && ranks::root()) fs::remove(temporary);
         err << "rxstress: interrupted; no results file written\n";
       }
       return sig == SIGTERM ? 143 : 130;
     }
-    if (!r.no_output) {
+    if (!r.no_output && ranks::root()) {
       commit_results(temporary, r.output, r.force);
       clock.record("flush to disk and rename", clock.lap());
     }
   } catch (const std::exception& e) {
+    if (parallel) {
+      // The other ranks may be waiting in a collective write that this one will never make.
+      err_all << fmt::format("rxstress (MPI rank {}): {}; no results file written\n",
+                             ranks::rank(), e.what());
+      std::error_code ignored;
+      if (ranks::root()) fs::remove(temporary, ignored);
+      ranks::abort(1);
+    }
     if (checkpointing(r)) {
       // The last checkpoint recorded in it is still what --resume starts from.
       err << "rxstress: " << e.what() << "; " << temporary << " kept as last checkpointed\n";
@@ -302,7 +394,7 @@ int run_command(const RunRequest& r, std::ostream& out, std::ostream& err) {
     err << "rxstress: " << e.what() << "; " << what_was_written(r) << "\n";
     return 1;
   }
-  if (!r.quiet && !r.no_output) {
+  if (!r.quiet && !r.no_output && ranks::root()) {
     out << "wrote " << r.output << "\n\n";
     print_headline(r.output, out);
     clock.record("headline", clock.lap());

@@ -2,7 +2,10 @@
 #include <CLI/CLI.hpp>
 
 #include <iostream>
+#include <sstream>
+#include <string_view>
 
+#include "hpc/ranks.hpp"
 #include "rxstress/app.hpp"
 
 namespace {
@@ -43,7 +46,9 @@ void add_grid_options(CLI::App* cmd, rxstress::RunRequest& run, std::string& kee
 
 }  // namespace
 
-int main(int argc, char** argv) {
+
+// Parses the command line and runs the command.
+int commands(int argc, char** argv) {
   CLI::App app{"rxstress: Monte Carlo stress tests of NHS medicines budgets under delegation"};
   app.set_version_flag("--version", std::string("rxstress ") + RXSTRESS_VERSION);
   app.require_subcommand(1);
@@ -221,7 +226,9 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    const int status = app.exit(e);
+    std::ostringstream silenced;  // under mpirun, rank 0 alone says what was wrong
+    const int status =
+        rxstress::ranks::root() ? app.exit(e) : app.exit(e, silenced, silenced);
     return status == 0 ? 0 : 2;
   }
   if (*paths_opt) run.paths = paths;
@@ -239,4 +246,22 @@ int main(int argc, char** argv) {
   if (*review_cmd) return rxstress::review_command(review, std::cout, std::cerr);
   if (*verify_cmd) return rxstress::verify_command(verify, std::cout, std::cerr);
   return 2;
+}
+namespace {
+
+// Under mpirun, `run` is the command that uses the ranks (sim/app/run.cpp); any other runs on
+// rank 0 alone (so that it prints and writes once), and every rank exits with its status.
+int on_root_only(int argc, char** argv) {
+  int status = 0;
+  if (rxstress::ranks::root()) status = commands(argc, argv);
+  return rxstress::ranks::broadcast(status);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  rxstress::ranks::Session mpi(argc, argv);
+  const bool run = argc > 1 && std::string_view(argv[1]) == "run";
+  if (run || rxstress::ranks::size() == 1) return commands(argc, argv);
+  return on_root_only(argc, argv);
 }

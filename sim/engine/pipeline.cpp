@@ -19,7 +19,7 @@ int worker_threads(int requested) {
 bool run_paths(const Model& model, RunOptions& options, BlockConsumer& consumer) {
   const int threads = worker_threads(options.threads);
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
-  const std::int64_t paths = model.scenario().paths;
+  const std::int64_t paths = options.end_path >= 0 ? options.end_path : model.scenario().paths;
   const int per_block = std::max(1, options.block_paths);
   std::int64_t next = options.first_path;
   bool stopped = false;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <functional>
 #include <numeric>
+#include <stdexcept>
 #include <utility>
 
 #include "rxstress/error.hpp"
@@ -449,6 +450,16 @@ std::pair<Id, Id> slab_spaces(hid_t dset, std::span<const hsize_t> offset,
   return {std::move(file_space), simple_space(count)};
 }
 
+// A file space and a memory space that select no element.
+std::pair<Id, Id> nothing_selected(hid_t dset) {
+  Id file_space = space_of(dset);
+  const hsize_t one = 1;
+  Id mem_space = simple_space({&one, 1});
+  check(H5Sselect_none(file_space.get()), [] { return std::string("cannot select nothing"); });
+  check(H5Sselect_none(mem_space.get()), [] { return std::string("cannot select nothing"); });
+  return {std::move(file_space), std::move(mem_space)};
+}
+
 }  // namespace
 
 // ---- Id -----------------------------------------------------------------------------------
@@ -566,14 +577,44 @@ std::vector<hsize_t> Dataset::dims() const {
   return dims;
 }
 
+namespace {
+
+hid_t g_transfer = H5P_DEFAULT;  // the dataset transfer list of writes (CollectiveWrites)
+
+}  // namespace
+
 template <Element T>
 void Dataset::write_slab(std::span<const hsize_t> offset, std::span<const hsize_t> count,
                          const T* data) {
   enter_hdf5();
-  auto [file_space, mem_space] = slab_spaces(id(), offset, count);
-  check(H5Dwrite(id(), TypeMap<T>::mem(), mem_space.get(), file_space.get(), H5P_DEFAULT, data),
+  // Nothing to write (a rank's share of a collective write can be empty): select nothing.
+  const bool empty = std::find(count.begin(), count.end(), hsize_t{0}) != count.end();
+  auto [file_space, mem_space] = empty ? nothing_selected(id()) : slab_spaces(id(), offset, count);
+  check(H5Dwrite(id(), TypeMap<T>::mem(), mem_space.get(), file_space.get(), g_transfer, data),
         [&] { return "cannot write a slab of dataset " + describe(id()); });
 }
+
+#ifdef RXSTRESS_MPI
+CollectiveWrites::CollectiveWrites() {
+  enter_hdf5();
+  const hid_t dxpl = H5Pcreate(H5P_DATASET_XFER);
+  check(dxpl, [] { return std::string("cannot create a transfer property list"); });
+  check(H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE),
+        [] { return std::string("cannot set collective MPI-IO"); });
+  g_transfer = dxpl;
+}
+
+CollectiveWrites::~CollectiveWrites() {
+  H5Pclose(g_transfer);
+  g_transfer = H5P_DEFAULT;
+}
+
+#else
+CollectiveWrites::CollectiveWrites() {
+  throw std::logic_error("collective writes need the MPI build (-DRXSTRESS_MPI=ON)");
+}
+CollectiveWrites::~CollectiveWrites() = default;
+#endif
 
 template <Element T>
 void Dataset::read_slab(std::span<const hsize_t> offset, std::span<const hsize_t> count,
@@ -837,6 +878,23 @@ File File::open_write(const std::string& path) {
   check(H5Pset(fapl.get(), "clear_status_flags", &clear), what);
   return File(open_file(path, H5F_ACC_RDWR, "writing", fapl.get()));
 }
+
+#ifdef RXSTRESS_MPI
+File File::open_parallel(const std::string& path) {
+  enter_hdf5();
+  auto what = [&] { return "cannot open file " + path + " for parallel writing"; };
+  Id fapl = make_id(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, what);
+  check(H5Pset_fapl_mpio(fapl.get(), MPI_COMM_WORLD, MPI_INFO_NULL), what);
+  // All ranks read the metadata the same way; the cache writes it collectively on close.
+  check(H5Pset_all_coll_metadata_ops(fapl.get(), true), what);
+  check(H5Pset_coll_metadata_write(fapl.get(), true), what);
+  return File(open_file(path, H5F_ACC_RDWR, "parallel writing", fapl.get()));
+}
+#else
+File File::open_parallel(const std::string&) {
+  throw std::logic_error("parallel HDF5 needs the MPI build (-DRXSTRESS_MPI=ON)");
+}
+#endif
 
 void File::flush() {
   enter_hdf5();

@@ -182,6 +182,9 @@ class File : public Group {
   // For writing more into an existing file (a checkpoint being resumed), even one whose process
   // was killed while writing it.
   static File open_write(const std::string& path);
+  // Every MPI rank opens the same existing file for writing through MPI-IO (the MPI build only;
+  // a collective call). Writes go through CollectiveWrites.
+  static File open_parallel(const std::string& path);
 
   void flush();
   // Flushes and closes, throwing on failure; the destructor closes quietly instead. Groups and
@@ -192,6 +195,17 @@ class File : public Group {
 
  private:
   explicit File(Id id) : Group(std::move(id)) {}
+};
+
+// While one exists, Dataset::write_slab is a collective MPI-IO write (every rank calls it, in the
+// same order; a rank with nothing to write passes a count of zero), as parallel HDF5 requires for
+// chunked, filtered datasets. The MPI build only.
+class CollectiveWrites {
+ public:
+  CollectiveWrites();
+  ~CollectiveWrites();
+  CollectiveWrites(const CollectiveWrites&) = delete;
+  CollectiveWrites& operator=(const CollectiveWrites&) = delete;
 };
 
 }  // namespace rxstress::h5

@@ -85,9 +85,11 @@ void write_convergence(h5::Group& st, const std::vector<stats::Convergence>& c, 
 
 LevelStats summarise_dataset(const h5::Dataset& outcomes, const std::vector<double>& budget,
                              const std::vector<double>& thresholds,
-                             std::span<const double> extra_probs) {
+                             std::span<const double> extra_probs, hsize_t first_holder,
+                             hsize_t end_holder) {
   const auto dims = outcomes.dims();
   const hsize_t Y = dims[0], K = dims[1], H = dims.size() > 2 ? dims[2] : 1;
+  const hsize_t h_end = std::min(end_holder, H), h_first = std::min(first_holder, h_end);
   const hsize_t batch = std::clamp<hsize_t>(kBatchBytes / (8 * K), 1, H);
   const hsize_t tile = std::clamp<hsize_t>(tileBytes / (8 * K), 8, 64);
   LevelStats out;
@@ -97,8 +99,8 @@ LevelStats summarise_dataset(const h5::Dataset& outcomes, const std::vector<doub
   out.extra_quantiles.resize(Y * H * E);
   std::vector<double> slab(K * batch);
   for (hsize_t y = 0; y < Y; ++y)
-    for (hsize_t h0 = 0; h0 < H; h0 += batch) {
-      const hsize_t n = std::min(batch, H - h0);
+    for (hsize_t h0 = h_first; h0 < h_end; h0 += batch) {
+      const hsize_t n = std::min(batch, h_end - h0);
       if (dims.size() > 2) {
         const hsize_t off[] = {y, 0, h0}, cnt[] = {1, K, n};
         outcomes.read_slab<double>(off, cnt, slab.data());
@@ -174,7 +176,7 @@ void ResultsWriter::write_es_attribution(h5::Group& st, std::size_t l) {
   st.open_dataset("es95_attribution").set_attr("drivers", std::span<const std::string>(names));
 }
 
-void ResultsWriter::write_statistics() {
+void ResultsWriter::write_statistics(const std::vector<LevelStats>& shared) {
   const Scenario& sc = model_.scenario();
   const hsize_t Y = model_.years(), K = sc.paths, D = model_.drivers();
   const auto& thresholds = sc.outputs.thresholds;
@@ -187,8 +189,10 @@ void ResultsWriter::write_statistics() {
     h5::Group g = file_.open_group("models/" + sc.delegation[m].name);
     h5::Group st = g.create_group("stats");
     const h5::Dataset outcome = g.open_dataset("outcome");
-    const LevelStats level_stats =
-        summarise_dataset(outcome, map.budget, thresholds, sc.outputs.cover);
+    LevelStats computed;
+    if (shared.empty())
+      computed = summarise_dataset(outcome, map.budget, thresholds, sc.outputs.cover);
+    const LevelStats& level_stats = shared.empty() ? computed : shared[m];
     write_summaries(st, level_stats.holders, Y, H, thresholds);
     write_reserves(st, model_, m, level_stats);
     write_convergence(st, level_stats.convergence, Y, H);

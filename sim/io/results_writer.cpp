@@ -61,15 +61,24 @@ std::int64_t block_count(const Model& model, int block_paths) {
   return (model.scenario().paths + block_paths - 1) / block_paths;
 }
 
+
+h5::File open_results(const std::string& path, const RunInfo& info) {
+  if (info.parallel) return h5::File::open_parallel(path);
+  return info.resume ? h5::File::open_write(path) : h5::File::create(path, info.storage);
+}
+
 }  // namespace
 
 ResultsWriter::ResultsWriter(const Model& model, const std::string& path, RunInfo info)
-    : model_(model),
-      info_(std::move(info)),
-      file_(info_.resume ? h5::File::open_write(path) : h5::File::create(path, info_.storage)) {
+    : model_(model), path_(path), info_(std::move(info)), file_(open_results(path, info_)) {
   start_attribution();
   if (info_.resume) {
     reopen();
+    return;
+  }
+  if (info_.parallel) {  // laid out by rank 0 already
+    open_datasets();
+    allocate_budgets();
     return;
   }
   write_header();
@@ -115,7 +124,9 @@ void ResultsWriter::start_attribution() {
     sums.xv.assign(level.expected_spend.size(), 0.0);
     attribution_layout_.push_back(std::move(sums));
   }
-  attribution_sum_.emplace(block_count(model_, info_.block_paths), flat_size(attribution_layout_));
+  const std::int64_t blocks = block_count(model_, info_.block_paths);
+  attribution_sum_.emplace(blocks, info_.first_block, info_.end_block < 0 ? blocks : info_.end_block,
+                           flat_size(attribution_layout_));
 }
 
 void ResultsWriter::open_datasets() {
@@ -318,29 +329,34 @@ void ResultsWriter::create_trajectories() {
   }
 }
 
-void ResultsWriter::consume(const Block& block) {
-  const hsize_t Y = model_.years(), b = block.count, first = block.first;
+// Every write is made even when there is nothing to write (block null, or no trajectory paths in
+// it): in an MPI run each is a collective call that every rank makes in the same order.
+void ResultsWriter::write_block(const Block* block) {
+  const hsize_t Y = model_.years(), b = block ? block->count : 0, first = block ? block->first : 0;
   const hsize_t X = model_.scenario().outputs.thresholds.size();
   for (std::size_t l = 0; l < gross_.size(); ++l) {
     const hsize_t H = model_.levels()[l].size();
     const hsize_t off[] = {0, first, 0}, cnt[] = {Y, b, H};
-    gross_[l]->write_slab<double>(off, cnt, block.levels[l].gross.data());
-    if (trajectories_[l] && block.trajectory_count > 0) {
-      const hsize_t toff[] = {first, 0, 0},
-                    tcnt[] = {hsize_t(block.trajectory_count), hsize_t(model_.months()), H};
-      trajectories_[l]->write_slab<double>(toff, tcnt, block.levels[l].monthly.data());
+    gross_[l]->write_slab<double>(off, cnt, block ? block->levels[l].gross.data() : nullptr);
+    if (trajectories_[l]) {
+      const hsize_t S = block ? block->trajectory_count : 0;
+      const hsize_t toff[] = {S ? first : 0, 0, 0}, tcnt[] = {S, hsize_t(model_.months()), H};
+      trajectories_[l]->write_slab<double>(toff, tcnt,
+                                           S ? block->levels[l].monthly.data() : nullptr);
     }
   }
   for (std::size_t m = 0; m < retained_.size(); ++m) {
     const hsize_t H = model_.levels()[model_.level_of_model(m)].size();
     const hsize_t off[] = {0, first, 0}, cnt[] = {Y, b, H};
-    if (retained_[m]) retained_[m]->write_slab<double>(off, cnt, block.models[m].retained.data());
+    if (retained_[m])
+      retained_[m]->write_slab<double>(off, cnt, block ? block->models[m].retained.data() : nullptr);
     const hsize_t roff[] = {0, first}, rcnt[] = {Y, b};
-    residual_[m].write_slab<double>(roff, rcnt, block.models[m].residual.data());
+    residual_[m].write_slab<double>(roff, rcnt, block ? block->models[m].residual.data() : nullptr);
     const hsize_t bcnt[] = {Y, b, X};
-    breaches_[m].write_slab<std::int32_t>(off, bcnt, block.models[m].breaches.data());
-    icb_carried_block(model_, block, m, scratch_);
-    icb_carries_[m].write_slab<double>(roff, rcnt, scratch_.data());
+    breaches_[m].write_slab<std::int32_t>(off, bcnt,
+                                          block ? block->models[m].breaches.data() : nullptr);
+    if (block) icb_carried_block(model_, *block, m, scratch_);
+    icb_carries_[m].write_slab<double>(roff, rcnt, block ? scratch_.data() : nullptr);
   }
   std::size_t offset = 0;
   const std::size_t W = model_.national_width();
@@ -348,19 +364,20 @@ void ResultsWriter::consume(const Block& block) {
   for (std::size_t s = 0; s < national_.size(); ++s) {
     const std::size_t width = model_.national()[s].monthly ? model_.months() : 1;
     for (std::size_t j = 0; j < b; ++j)
-      std::copy_n(block.national.data() + j * W + offset, width, column.data() + j * width);
+      std::copy_n(block->national.data() + j * W + offset, width, column.data() + j * width);
     const hsize_t off[] = {first, 0}, cnt[] = {b, hsize_t(width)};
     national_[s].write_slab<double>(std::span(off, width > 1 ? 2 : 1),
                                     std::span(cnt, width > 1 ? 2 : 1), column.data());
     offset += width;
   }
-  merge_attribution(block);
+  if (block) merge_attribution(*block);
   write_by_driver(block);
   for (std::size_t q = 0; q < detail_.size(); ++q) {
     const hsize_t P = model_.practices();
     const hsize_t off[] = {0, first, 0}, cnt[] = {Y, b, P};
-    detail_[q].write_slab<double>(off, cnt, block.detail[q].data());
+    detail_[q].write_slab<double>(off, cnt, block ? block->detail[q].data() : nullptr);
   }
+  if (!block) return;
   ++blocks_done_;
   if (info_.checkpoint &&
       std::chrono::duration<double>(std::chrono::steady_clock::now() - last_checkpoint_).count() >=
@@ -411,19 +428,20 @@ void ResultsWriter::allocate_budgets() {
   }
 }
 
-void ResultsWriter::write_by_driver(const Block& block) {
-  const hsize_t Y = model_.years(), b = block.count, D = model_.drivers();
+void ResultsWriter::write_by_driver(const Block* block) {
+  const hsize_t Y = model_.years(), b = block ? block->count : 0, D = model_.drivers();
+  static const std::vector<double> nothing;
   for (std::size_t l = 0; l < by_driver_.size(); ++l) {
     if (!by_driver_[l]) continue;
     const hsize_t H = model_.levels()[l].size();
-    const auto& x = block.levels[l].by_driver;  // [y][path][holder][driver]
+    const auto& x = block ? block->levels[l].by_driver : nothing;  // [y][path][holder][driver]
     scratch_.resize(x.size());
     for (hsize_t y = 0; y < Y; ++y)
       for (hsize_t j = 0; j < b; ++j)
         for (hsize_t hd = 0; hd < H * D; ++hd)
           scratch_[(y * b + j) * H * D + hd] =
               x[(y * b + j) * H * D + hd] - driver_budget_[l][y * H * D + hd];
-    const hsize_t off[] = {0, hsize_t(block.first), 0, 0}, cnt[] = {Y, b, H, D};
+    const hsize_t off[] = {0, block ? hsize_t(block->first) : 0, 0, 0}, cnt[] = {Y, b, H, D};
     by_driver_[l]->write_slab<double>(off, cnt, scratch_.data());
   }
 }
@@ -435,15 +453,28 @@ void ResultsWriter::merge_attribution(const Block& block) {
 
 void ResultsWriter::finish_attribution() {
   const std::vector<stats::OrderedSum::Node> root = attribution_sum_->finish();
-  attribution_ = unflatten(root.at(0).values, attribution_layout_);
+  attribution_ = unflatten_attribution(root.at(0).values);
+}
+
+std::vector<Block::AttributionSums> ResultsWriter::unflatten_attribution(
+    std::span<const double> flat) const {
+  return unflatten(flat, attribution_layout_);
 }
 
 void ResultsWriter::finish(const std::function<void(const h5::File&)>& before_close) {
+  if (info_.parallel) {
+    finish_parallel(before_close);
+    return;
+  }
   finish_attribution();
   write_statistics();
   // Last, so that a run killed in its statistics pass can still be resumed.
   if (info_.checkpoint) file_.remove("checkpoint");
   if (before_close) before_close(file_);
+  close_file();
+}
+
+void ResultsWriter::close_file() {
   // Each dataset closed and checked before the file, so that file_.close() is the file's real
   // close: HDF5 defers it until the last open dataset closes, in a destructor that cannot report.
   for (auto* datasets : {&gross_, &retained_, &trajectories_, &by_driver_}) close_all(*datasets);
@@ -457,6 +488,9 @@ void ResultsWriter::finish(const std::function<void(const h5::File&)>& before_cl
   if (left_open > 0)
     throw std::logic_error(
         fmt::format("{} object(s) still open at the close of the results", left_open));
+  for (auto* datasets : {&gross_, &retained_, &trajectories_, &by_driver_}) datasets->clear();
+  for (auto* datasets : {&residual_, &icb_carries_, &breaches_, &national_, &detail_})
+    datasets->clear();
 }
 
 }  // namespace rxstress

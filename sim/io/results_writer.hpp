@@ -27,12 +27,31 @@ struct RunInfo {
   // checked (check_resumable), to be continued.
   bool checkpoint = false, resume = false;
   double checkpoint_every = 60.0;
+  // An MPI run (sim/hpc/ranks.hpp, R > 1): rank 0 lays the file out first with a writer of its
+  // own (close_layout), then every rank opens it with this one through MPI-IO and writes its
+  // blocks [first_block, end_block) with collective writes (pad: a write of nothing, so that a
+  // rank with fewer blocks still takes part); finish shares the statistics pass among the ranks.
+  bool parallel = false;
+  std::int64_t first_block = 0, end_block = -1;  // -1: to the last block
+};
+
+// The statistics pass over one [Y, K, H] (or [Y, K]) dataset: every holder's summary and
+// convergence table, columns read from the file a batch at a time (sim/stats does the arithmetic).
+struct LevelStats {
+  std::vector<stats::HolderSummary> holders;    // [y * H + h]
+  std::vector<stats::Convergence> convergence;  // [y * H + h]
+  std::vector<double> extra_quantiles;          // [(y * H + h) * E + e] at extra_probs[e]
 };
 
 class ResultsWriter : public BlockConsumer {
  public:
   ResultsWriter(const Model& model, const std::string& path, RunInfo info);
-  void consume(const Block& block) override;
+  void consume(const Block& block) override { write_block(&block); }
+  // The collective writes of one block's worth of nothing (an MPI rank whose share is done).
+  void pad() { write_block(nullptr); }
+  // Closes the file as laid out, no block written (rank 0 of an MPI run, before the others open
+  // it); throws on a failed write.
+  void close_layout() { close_file(); }
   // Computes and writes the statistics, then closes the file; `before_close`, if given, reads the
   // complete file first (the only chance when it is held in memory).
   void finish(const std::function<void(const h5::File&)>& before_close = {});
@@ -44,6 +63,10 @@ class ResultsWriter : public BlockConsumer {
  private:
   void reopen();
   void open_datasets();
+  void write_block(const Block* block);
+  void close_file();
+  void finish_parallel(const std::function<void(const h5::File&)>& before_close);
+  std::vector<LevelStats> summarise_share() const;
   void write_header();
   void write_practices();
   void write_drivers();
@@ -53,13 +76,16 @@ class ResultsWriter : public BlockConsumer {
   void start_attribution();
   void merge_attribution(const Block& block);
   void finish_attribution();
+  std::vector<Block::AttributionSums> unflatten_attribution(std::span<const double> flat) const;
   void create_driver_detail();
   void allocate_budgets();
-  void write_by_driver(const Block& block);
-  void write_statistics();
+  void write_by_driver(const Block* block);
+  // `shared`: each model's summaries, computed by the ranks (finish_parallel); empty: computed here.
+  void write_statistics(const std::vector<LevelStats>& shared = {});
   void write_es_attribution(h5::Group& stats, std::size_t level);
 
   const Model& model_;
+  std::string path_;
   RunInfo info_;
   h5::File file_;
   std::vector<std::optional<h5::Dataset>> gross_;         // per level
@@ -83,16 +109,11 @@ class ResultsWriter : public BlockConsumer {
   std::chrono::steady_clock::time_point last_checkpoint_ = std::chrono::steady_clock::now();
 };
 
-// The statistics pass over one [Y, K, H] (or [Y, K]) dataset: every holder's summary and
-// convergence table, columns read from the file a batch at a time (sim/stats does the arithmetic).
-struct LevelStats {
-  std::vector<stats::HolderSummary> holders;    // [y * H + h]
-  std::vector<stats::Convergence> convergence;  // [y * H + h]
-  std::vector<double> extra_quantiles;          // [(y * H + h) * E + e] at extra_probs[e]
-};
+// Holders [first_holder, end_holder) only (an MPI rank's share); the others' entries stay empty.
 LevelStats summarise_dataset(const h5::Dataset& outcomes, const std::vector<double>& budget,
                              const std::vector<double>& thresholds,
-                             std::span<const double> extra_probs = {});
+                             std::span<const double> extra_probs = {}, hsize_t first_holder = 0,
+                             hsize_t end_holder = hsize_t(-1));
 
 // The ICB view (sim/io/icb_view.cpp): what the ICB carries under model m on each path of a block,
 // [y][path]; and each holder's reserve at the scenario's cover levels, written to stats/reserve.

@@ -40,6 +40,7 @@ class OrderedSum {
   std::vector<Node> open_nodes() const;
   int top_level() const { return top_; }  // open nodes have levels 1..top_level()
   std::size_t width() const { return width_; }
+  std::int64_t leaves() const { return leaves_; }
   void restore(std::vector<Node> open);
 
  private:
