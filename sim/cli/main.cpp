@@ -46,7 +46,6 @@ void add_grid_options(CLI::App* cmd, rxstress::RunRequest& run, std::string& kee
 
 }  // namespace
 
-
 // Parses the command line and runs the command.
 int commands(int argc, char** argv) {
   CLI::App app{"rxstress: Monte Carlo stress tests of NHS medicines budgets under delegation"};
@@ -227,8 +226,7 @@ int commands(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     std::ostringstream silenced;  // under mpirun, rank 0 alone says what was wrong
-    const int status =
-        rxstress::ranks::root() ? app.exit(e) : app.exit(e, silenced, silenced);
+    const int status = rxstress::ranks::root() ? app.exit(e) : app.exit(e, silenced, silenced);
     return status == 0 ? 0 : 2;
   }
   if (*paths_opt) run.paths = paths;

@@ -23,8 +23,7 @@ void pack(const LevelStats& s, std::size_t j, std::size_t E, std::vector<double>
   out.insert(out.end(), s.extra_quantiles.begin() + j * E, s.extra_quantiles.begin() + (j + 1) * E);
 }
 
-const double* unpack(const double* in, std::size_t X, std::size_t E, LevelStats& s,
-                     std::size_t j) {
+const double* unpack(const double* in, std::size_t X, std::size_t E, LevelStats& s, std::size_t j) {
   stats::HolderSummary& h = s.holders[j];
   h.mean = in[0], h.sd = in[1], h.se_mean = in[2], h.cv = in[3];
   in += 4;

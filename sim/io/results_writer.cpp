@@ -61,7 +61,6 @@ std::int64_t block_count(const Model& model, int block_paths) {
   return (model.scenario().paths + block_paths - 1) / block_paths;
 }
 
-
 h5::File open_results(const std::string& path, const RunInfo& info) {
   if (info.parallel) return h5::File::open_parallel(path);
   return info.resume ? h5::File::open_write(path) : h5::File::create(path, info.storage);
@@ -125,7 +124,8 @@ void ResultsWriter::start_attribution() {
     attribution_layout_.push_back(std::move(sums));
   }
   const std::int64_t blocks = block_count(model_, info_.block_paths);
-  attribution_sum_.emplace(blocks, info_.first_block, info_.end_block < 0 ? blocks : info_.end_block,
+  attribution_sum_.emplace(blocks, info_.first_block,
+                           info_.end_block < 0 ? blocks : info_.end_block,
                            flat_size(attribution_layout_));
 }
 
@@ -349,7 +349,8 @@ void ResultsWriter::write_block(const Block* block) {
     const hsize_t H = model_.levels()[model_.level_of_model(m)].size();
     const hsize_t off[] = {0, first, 0}, cnt[] = {Y, b, H};
     if (retained_[m])
-      retained_[m]->write_slab<double>(off, cnt, block ? block->models[m].retained.data() : nullptr);
+      retained_[m]->write_slab<double>(off, cnt,
+                                       block ? block->models[m].retained.data() : nullptr);
     const hsize_t roff[] = {0, first}, rcnt[] = {Y, b};
     residual_[m].write_slab<double>(roff, rcnt, block ? block->models[m].residual.data() : nullptr);
     const hsize_t bcnt[] = {Y, b, X};

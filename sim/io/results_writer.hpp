@@ -80,7 +80,8 @@ class ResultsWriter : public BlockConsumer {
   void create_driver_detail();
   void allocate_budgets();
   void write_by_driver(const Block* block);
-  // `shared`: each model's summaries, computed by the ranks (finish_parallel); empty: computed here.
+  // `shared`: each model's summaries, computed by the ranks (finish_parallel); empty: computed
+  // here.
   void write_statistics(const std::vector<LevelStats>& shared = {});
   void write_es_attribution(h5::Group& stats, std::size_t level);
 

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# The MPI build (issue 14), run by ctest with mpirun on one machine:
+#   tests/mpi_layouts.sh RXSTRESS CASE
+#   CASE "R T"       mpirun -n R ... --threads T writes a file equal to the one-process run's
+#                    (tools/same-results.sh: every dataset and attribute bit for bit but `created`
+#                    and `command_line`); trajectories and per-practice detail cross rank borders.
+#   CASE shifted     rank 1 simulates its share one block late (test hook): the comparison must
+#                    fail, so the cases above are known to be able to fail.
+#   CASE bad         a bad scenario: exit 2 from every rank, one message, no file.
+#   CASE interrupt   SIGINT to mpirun midway: no results file, no partial file left.
+set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+binary="$1" case="$2"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+fail() { echo "mpi ($case): $*"; exit 1; }
+# As root (CI), OpenMPI wants to be told; more ranks than cores need --oversubscribe.
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+export OMPI_MCA_btl_vader_single_copy_mechanism=none  # containers forbid cross-memory attach
+mpi() { local n="$1"; shift; mpirun --oversubscribe -n "$n" "$@"; }
+small="$here/tests/data/small.yaml"
+# 640 paths: 20 blocks of 32, shared 10/10 by 2 ranks and 6/7/7 by 3; 250 trajectory paths reach
+# rank 1's blocks; concessions' annual spend per practice is written too.
+args=(--paths 640 --quiet --set outputs.trajectories=250 --set "outputs.driver_detail=[concessions]")
+
+case "$case" in
+  shifted | [0-9]*)
+    if [[ $case == shifted ]]; then ranks=2 threads=1; else read -r ranks threads <<<"$case"; fi
+    "$binary" run "$small" "${args[@]}" --threads 1 -o "$work/one.h5"
+    hook=()
+    [[ $case == shifted ]] && hook=(-x RXSTRESS_TEST_SHIFT_RANK1=1)
+    mpi "$ranks" "${hook[@]}" "$binary" run "$small" "${args[@]}" --threads "$threads" \
+      -o "$work/ranks.h5"
+    status=0
+    report="$(bash "$here/tools/same-results.sh" "$work/one.h5" "$work/ranks.h5")" || status=$?
+    if [[ $case == shifted ]]; then
+      [[ $status -eq 1 ]] || fail "a shifted block range compared as equal (status $status): $report"
+      echo "shifted: the comparison failed, as it must: $(echo "$report" | head -3 | tr '\n' ' ')"
+    else
+      [[ $status -eq 0 ]] || fail "$ranks ranks x $threads threads differ: $report"
+      echo "$ranks ranks x $threads threads: $report"
+    fi
+    ;;
+  bad)
+    printf 'rxstress: 1\nname: bad\npaths: -5\n' >"$work/bad.yaml"
+    status=0
+    mpi 2 "$binary" run "$work/bad.yaml" -o "$work/out.h5" >"$work/log" 2>&1 || status=$?
+    [[ $status -eq 2 ]] || fail "exit $status, expected 2: $(cat "$work/log")"
+    [[ $(grep -c '^rxstress: ' "$work/log") -eq 1 ]] || fail "not one message: $(cat "$work/log")"
+    [[ ! -e "$work/out.h5" ]] || fail "a results file was written"
+    echo "bad scenario: exit 2, one message: $(grep '^rxstress: ' "$work/log")"
+    ;;
+  interrupt)
+    mpirun --oversubscribe -n 2 "$binary" run "$small" --paths 200000 --threads 1 \
+      -o "$work/out.h5" --progress-every 0 >"$work/log" 2>&1 &
+    job=$!
+    # Interrupt once both ranks are writing blocks (the first progress line).
+    for _ in $(seq 300); do grep -q '^progress' "$work/log" && break; sleep 0.1; done
+    grep -q '^progress' "$work/log" || fail "no progress line: $(cat "$work/log")"
+    kill -INT "$job"  # Ctrl-C: mpirun passes it on to the ranks as SIGTERM
+    status=0
+    wait "$job" || status=$?
+    [[ $status -ne 0 ]] || fail "an interrupted run exited 0"
+    [[ ! -e "$work/out.h5" ]] || fail "an interrupted run left out.h5"
+    leftovers="$(ls "$work" | grep -v '^log$' || true)"
+    [[ -z $leftovers ]] || fail "left behind: $leftovers"
+    echo "interrupt: exit $status, no file left; $(grep -c '^progress' "$work/log") progress lines"
+    ;;
+  *) fail "unknown case" ;;
+esac
