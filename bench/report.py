@@ -572,9 +572,18 @@ class Report:
         return "\n".join(self.lines) + "\n"
 
 
+SCALING_BEGIN = "<!-- bench/scaling.sh: begin -->"
+SCALING_END = "<!-- bench/scaling.sh: end -->"
+
+
 def main():
     d, out_path = sys.argv[1], sys.argv[2]
     text = Report(d, read_facts(os.path.join(d, "facts.txt"))).render()
+    # bench/scaling.sh's section (MPI strong scaling) is its own: kept as it is.
+    old = open(out_path).read() if os.path.exists(out_path) else ""
+    if SCALING_BEGIN in old and SCALING_END in old:
+        kept = old[old.index(SCALING_BEGIN):old.index(SCALING_END) + len(SCALING_END)]
+        text = text.rstrip("\n") + "\n\n" + kept + "\n"
     with open(out_path, "w") as fh:
         fh.write(text)
 

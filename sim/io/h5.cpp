@@ -314,6 +314,8 @@ T read_scalar_attr(hid_t obj, const std::string& name) {
 
 // ---- Datasets -----------------------------------------------------------------------------
 
+bool g_no_fill = false;  // NoFillValues
+
 template <class Describe>
 Id dataset_create_plist(std::span<const hsize_t> dims, std::span<const hsize_t> chunk, int deflate,
                         Describe&& what) {
@@ -332,6 +334,10 @@ Id dataset_create_plist(std::span<const hsize_t> dims, std::span<const hsize_t> 
   }
   // Last, so that the checksum covers the bytes as stored: every chunk read is checked.
   if (!chunk.empty()) check(H5Pset_fletcher32(dcpl.get()), what);
+  if (g_no_fill) {
+    check(H5Pset_fill_time(dcpl.get(), H5D_FILL_TIME_NEVER), what);
+    check(H5Pset_alloc_time(dcpl.get(), H5D_ALLOC_TIME_EARLY), what);
+  }
   return dcpl;
 }
 
@@ -593,6 +599,9 @@ void Dataset::write_slab(std::span<const hsize_t> offset, std::span<const hsize_
   check(H5Dwrite(id(), TypeMap<T>::mem(), mem_space.get(), file_space.get(), g_transfer, data),
         [&] { return "cannot write a slab of dataset " + describe(id()); });
 }
+
+NoFillValues::NoFillValues() { g_no_fill = true; }
+NoFillValues::~NoFillValues() { g_no_fill = false; }
 
 #ifdef RXSTRESS_MPI
 CollectiveWrites::CollectiveWrites() {

@@ -208,4 +208,18 @@ class CollectiveWrites {
   CollectiveWrites& operator=(const CollectiveWrites&) = delete;
 };
 
+// While one exists, datasets are created with their storage allocated at once and no fill value
+// written (H5D_FILL_TIME_NEVER, H5D_ALLOC_TIME_EARLY). Parallel HDF5 allocates a dataset's whole
+// storage when a rank opens it for writing; left to then, a chunked, checksummed dataset's
+// allocation also writes fill values through every rank (measured on the England benchmark,
+// 10,000 paths, 2 ranks: 2.5-3.0 s to open the file; 1.4 s with no fill value; 0.3 s with the
+// storage allocated by rank 0 as it lays the file out). Every element is then written by a rank.
+class NoFillValues {
+ public:
+  NoFillValues();
+  ~NoFillValues();
+  NoFillValues(const NoFillValues&) = delete;
+  NoFillValues& operator=(const NoFillValues&) = delete;
+};
+
 }  // namespace rxstress::h5
