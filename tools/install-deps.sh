@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs every Debian package rxstress needs to build, test and analyse.
+# Installs every Debian package rxstress needs to build, test and analyse, and the packages named
+# as arguments (tools/mpi.sh: OpenMPI and parallel HDF5).
 # Skips apt entirely when everything is already installed, so repeated runs stay fast.
 set -euo pipefail
 packages=(build-essential cmake ninja-build pkg-config
@@ -8,7 +9,7 @@ packages=(build-essential cmake ninja-build pkg-config
   python3-h5py python3-numpy python3-pandas python3-matplotlib python3-scipy python3-yaml
   python3-jsonschema
   jupyter-nbconvert python3-ipykernel python3-nbclient
-  python3-jinja2 python3-openpyxl python3-setuptools python3-pip chromium)
+  python3-jinja2 python3-openpyxl python3-setuptools python3-pip chromium "$@")
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -9,15 +9,7 @@
 # Then: mpirun -n R build-mpi/rxstress run SCENARIO.yaml --threads T -o results.h5
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash tools/install-deps.sh
-packages=(openmpi-bin libopenmpi-dev libhdf5-openmpi-dev)
-missing=()
-for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
-if [ ${#missing[@]} -gt 0 ]; then
-  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+bash tools/install-deps.sh openmpi-bin libopenmpi-dev libhdf5-openmpi-dev
 cmake -S . -B build-mpi -G Ninja -DCMAKE_BUILD_TYPE=Release -DRXSTRESS_MPI=ON
 cmake --build build-mpi -j"${MPI_JOBS:-2}" --target rxstress
 [[ ${BUILD_ONLY:-0} == 1 ]] && exit 0
