@@ -86,6 +86,15 @@ def main():
               f"opening the laid-out file on both ranks {phase(runs['C'], 'open results file'):.2f} s; "
               f"statistics pass (shared) and close {phase(runs['C'], 'statistics pass'):.2f} s "
               f"(A: {stats_a:.2f} s on one thread).",
+              f"- Opening the file in C is rank 0 laying it out with every dataset's storage "
+              f"allocated, then both ranks opening it through MPI-IO: parallel HDF5 1.10 needs the "
+              f"storage allocated before the ranks write, and allocating checksummed (Fletcher32) "
+              f"chunks writes each chunk once, about as many bytes as the results "
+              f"({bytes_total / 1e9:.2f} GB here); its time depends on how busy the disk still is "
+              f"with earlier writes (0.3 s on an idle disk, 3 s just after runs A and B). "
+              f"C without it: {c - phase(runs['C'], 'open results file'):.2f} s, B / that "
+              f"{b / (c - phase(runs['C'], 'open results file')):.1%}; simulation alone: B "
+              f"{phase(runs['B'], 'simulate paths'):.2f} s, C {phase(runs['C'], 'simulate paths'):.2f} s.",
               f"- Phases of A: " + ", ".join(f"{p} {s:.2f} s" for p, s in runs["A"]["timings"].items()),
               f"- Phases of B: " + ", ".join(f"{p} {s:.2f} s" for p, s in runs["B"]["timings"].items()),
               f"- Phases of C: " + ", ".join(f"{p} {s:.2f} s" for p, s in runs["C"]["timings"].items()),

@@ -8,6 +8,8 @@
 #                    fail, so the cases above are known to be able to fail.
 #   CASE bad         a bad scenario: exit 2 from every rank, one message, no file.
 #   CASE interrupt   SIGINT to mpirun midway: no results file, no partial file left.
+#   CASE sbatch      tools/slurm/rxstress-nodes.sbatch run outside Slurm (LAUNCHER=mpirun -n 2):
+#                    its file equals the one-process run's.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 binary="$1" case="$2"
@@ -65,6 +67,16 @@ case "$case" in
     leftovers="$(ls "$work" | grep -v '^log$' || true)"
     [[ -z $leftovers ]] || fail "left behind: $leftovers"
     echo "interrupt: exit $status, no file left; $(grep -c '^progress' "$work/log") progress lines"
+    ;;
+  sbatch)
+    "$binary" run "$small" --paths 640 --quiet --threads 1 -o "$work/one.h5"
+    SCENARIO="$small" OUT="$work/nodes.h5" RXSTRESS="$binary" RXSTRESS_ARGS="--paths 640 --quiet" \
+      LAUNCHER="mpirun --oversubscribe -n 2" SLURM_CPUS_PER_TASK=1 \
+      bash "$here/tools/slurm/rxstress-nodes.sbatch" >"$work/log" 2>&1 ||
+      fail "the script failed: $(cat "$work/log")"
+    report="$(bash "$here/tools/same-results.sh" "$work/one.h5" "$work/nodes.h5")" ||
+      fail "differs from one process: $report"
+    echo "rxstress-nodes.sbatch, 2 ranks: $report"
     ;;
   *) fail "unknown case" ;;
 esac
