@@ -6,7 +6,8 @@
 #                    and `command_line`); trajectories and per-practice detail cross rank borders.
 #   CASE shifted     rank 1 simulates its share one block late (test hook): the comparison must
 #                    fail, so the cases above are known to be able to fail.
-#   CASE bad         a bad scenario: exit 2 from every rank, one message, no file.
+#   CASE bad         a bad scenario, or --checkpoint (not taken by an MPI run yet): exit 2 from
+#                    every rank, one message, no file.
 #   CASE interrupt   SIGINT to mpirun midway: no results file, no partial file left.
 #   CASE sbatch      tools/slurm/rxstress-nodes.sbatch run outside Slurm (LAUNCHER=mpirun -n 2):
 #                    its file equals the one-process run's.
@@ -51,6 +52,14 @@ case "$case" in
     [[ $(grep -c '^rxstress: ' "$work/log") -eq 1 ]] || fail "not one message: $(cat "$work/log")"
     [[ ! -e "$work/out.h5" ]] || fail "a results file was written"
     echo "bad scenario: exit 2, one message: $(grep '^rxstress: ' "$work/log")"
+    # An option an MPI run does not take yet: refused the same way, before any file exists.
+    status=0
+    mpi 2 "$binary" run "$small" --checkpoint -o "$work/out.h5" >"$work/log" 2>&1 || status=$?
+    [[ $status -eq 2 ]] || fail "--checkpoint: exit $status, expected 2: $(cat "$work/log")"
+    grep -q '^rxstress: --checkpoint: not taken by an MPI run (2 ranks)' "$work/log" ||
+      fail "--checkpoint: no message: $(cat "$work/log")"
+    [[ -z $(ls "$work" | grep out.h5) ]] || fail "--checkpoint: a file was written"
+    echo "--checkpoint: $(grep '^rxstress: ' "$work/log")"
     ;;
   interrupt)
     mpirun --oversubscribe -n 2 "$binary" run "$small" --paths 200000 --threads 1 \

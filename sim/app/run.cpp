@@ -304,7 +304,8 @@ void check_parallel_request(const RunRequest& r) {
                        : r.no_output ? "--no-output"
                                      : nullptr;
   if (option != nullptr)
-    throw InputError({}, "", fmt::format("{} with {} MPI ranks", option, ranks::size()),
+    throw InputError({option, 0, 0}, "",
+                     fmt::format("not taken by an MPI run ({} ranks)", ranks::size()),
                      "a run on one rank (mpirun -n 1, or the serial build) for this option");
 }
 
