@@ -315,3 +315,39 @@ TEST_CASE("extends: a population source replaces the base's; null removes an inh
   CHECK(sc.name == "synthetic");  // region.yaml's name removed: the default, the file's stem
   CHECK(!YAML::Load(sc.text)["population"]["file"]);
 }
+
+// Found by fuzzing (tools/fuzz.sh, 2026-12-02): a path whose name is longer than the file system
+// allows made std::filesystem throw filesystem_error, which is not bad input's located error.
+TEST_CASE("a path too long to look up is a located error, not a crash", "[scenario][extends]") {
+  const std::string too_long(300, 'a');
+  SECTION("extends") {
+    try {
+      rxstress::load_scenario_text("extends: ../" + too_long + ".yaml\n", "fuzz.yaml");
+      FAIL("no error");
+    } catch (const InputError& e) {
+      CHECK(e.where().file == "fuzz.yaml");
+      CHECK(e.where().line == 1);
+      CHECK(e.key_path() == "extends");
+      CHECK_THAT(e.problem(), Contains("too long"));
+    }
+  }
+  SECTION("the scenario file itself") {
+    try {
+      rxstress::load_scenario(too_long + ".yaml", {});
+      FAIL("no error");
+    } catch (const InputError& e) {
+      CHECK(e.where().file == too_long + ".yaml");
+      CHECK_THAT(e.problem(), Contains("too long"));
+    }
+  }
+  SECTION("a population CSV") {
+    try {
+      rxstress::load_scenario(std::string(RXSTRESS_SOURCE_DIR) + "/tests/data/small-csv.yaml",
+                              {"population.file=" + too_long + ".csv"});
+      FAIL("no error");
+    } catch (const InputError& e) {
+      CHECK(e.key_path() == "population.file");
+      CHECK_THAT(e.problem(), Contains("too long"));
+    }
+  }
+}

@@ -8,6 +8,7 @@
 #include <set>
 #include <string_view>
 
+#include "scenario/input_path.hpp"
 #include "scenario/named_lists.hpp"
 #include "scenario/param_node.hpp"
 #include "scenario/yaml_file.hpp"
@@ -171,7 +172,11 @@ std::string base_of(const YAML::Node& root, const std::string& file,
                      "found " + std::string(ext.IsScalar() ? "nothing" : "no path"),
                      "the path of the scenario file this one extends, relative to this file");
   const fs::path base = (fs::path(file).parent_path() / ext.Scalar()).lexically_normal();
-  if (!fs::exists(base))
+  const PathStatus status = path_status(base);
+  if (status.kind == PathKind::unusable)
+    throw InputError(at, kExtendsKey, "the path '" + base.string() + "': " + status.problem,
+                     "the path of the scenario file this one extends, relative to this file");
+  if (status.kind == PathKind::missing)
     throw InputError(at, kExtendsKey, "the file '" + base.string() + "' does not exist",
                      "the path of the scenario file this one extends, relative to this file");
   std::error_code ec;

@@ -11,6 +11,7 @@
 
 #include "rxstress/random.hpp"
 #include "rxstress/systemic.hpp"
+#include "scenario/input_path.hpp"
 #include "scenario/param_node.hpp"
 #include "scenario/plausibility.hpp"
 
@@ -112,11 +113,14 @@ Population csv_practices(ParamNode& block) {
   if (block.probing()) return probe_population();
   std::filesystem::path p(file);
   if (p.is_relative()) p = std::filesystem::path(block.location_of("file").file).parent_path() / p;
-  if (std::filesystem::is_directory(p))
+  const PathStatus status = path_status(p);
+  if (status.kind == PathKind::unusable)
+    block.fail("file", "'" + p.string() + "': " + status.problem, "a CSV file of practices");
+  if (status.kind == PathKind::directory)
     block.fail("file", "'" + p.string() + "' is a directory", "a CSV file of practices");
-  if (std::filesystem::exists(p) && !std::filesystem::is_regular_file(p))
+  if (status.kind == PathKind::other)
     block.fail("file", "'" + p.string() + "' is not a regular file", "a CSV file of practices");
-  if (!std::filesystem::exists(p))
+  if (status.kind == PathKind::missing)
     block.fail("file", "the file '" + p.string() + "' does not exist",
                "a CSV file (relative to the scenario file)");
   Population pop = read_population_csv(p.string(), sep == "comma"       ? CsvDelimiter::comma

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "rxstress/error.hpp"
+#include "scenario/input_path.hpp"
 
 namespace rxstress {
 namespace {
@@ -73,10 +74,13 @@ YAML::Node parse_yaml(const std::string& text, const std::string& file) {
 }
 
 std::string read_scenario_file(const std::string& path) {
-  if (std::filesystem::is_directory(path))
+  const PathStatus status = path_status(path);
+  if (status.kind == PathKind::unusable)
+    throw InputError({path, 0, 0}, "", status.problem, "a readable YAML scenario file");
+  if (status.kind == PathKind::directory)
     throw InputError({path, 0, 0}, "", "this is a directory", "a YAML scenario file");
   // A device or pipe (e.g. /dev/zero) could be read forever.
-  if (std::filesystem::exists(path) && !std::filesystem::is_regular_file(path))
+  if (status.kind == PathKind::other)
     throw InputError({path, 0, 0}, "", "this is not a regular file", "a YAML scenario file");
   std::ifstream in(path, std::ios::binary);
   if (!in)
