@@ -6,9 +6,11 @@
 #                    and `command_line`); trajectories and per-practice detail cross rank borders.
 #   CASE shifted     rank 1 simulates its share one block late (test hook): the comparison must
 #                    fail, so the cases above are known to be able to fail.
-#   CASE bad         a bad scenario, or --checkpoint (not taken by an MPI run yet): exit 2 from
+#   CASE bad         a bad scenario, or --no-output (not taken by an MPI run): exit 2 from
 #                    every rank, one message, no file.
 #   CASE interrupt   SIGINT to mpirun midway: no results file, no partial file left.
+#   CASE resume      a checkpointed run killed after 4 blocks per rank (test hook), resumed with
+#                    2 ranks x 2 threads, equals the one-process file; 3 ranks may not resume it.
 #   CASE sbatch      tools/slurm/rxstress-nodes.sbatch run outside Slurm (LAUNCHER=mpirun -n 2):
 #                    its file equals the one-process run's.
 set -euo pipefail
@@ -52,14 +54,13 @@ case "$case" in
     [[ $(grep -c '^rxstress: ' "$work/log") -eq 1 ]] || fail "not one message: $(cat "$work/log")"
     [[ ! -e "$work/out.h5" ]] || fail "a results file was written"
     echo "bad scenario: exit 2, one message: $(grep '^rxstress: ' "$work/log")"
-    # An option an MPI run does not take yet: refused the same way, before any file exists.
+    # An option an MPI run does not take: refused the same way, before any file exists.
     status=0
-    mpi 2 "$binary" run "$small" --checkpoint -o "$work/out.h5" >"$work/log" 2>&1 || status=$?
-    [[ $status -eq 2 ]] || fail "--checkpoint: exit $status, expected 2: $(cat "$work/log")"
-    grep -q '^rxstress: --checkpoint: not taken by an MPI run (2 ranks)' "$work/log" ||
-      fail "--checkpoint: no message: $(cat "$work/log")"
-    [[ -z $(ls "$work" | grep out.h5) ]] || fail "--checkpoint: a file was written"
-    echo "--checkpoint: $(grep '^rxstress: ' "$work/log")"
+    mpi 2 "$binary" run "$small" --no-output >"$work/log" 2>&1 || status=$?
+    [[ $status -eq 2 ]] || fail "--no-output: exit $status, expected 2: $(cat "$work/log")"
+    grep -q '^rxstress: --no-output: not taken by an MPI run (2 ranks)' "$work/log" ||
+      fail "--no-output: no message: $(cat "$work/log")"
+    echo "--no-output: $(grep '^rxstress: ' "$work/log")"
     ;;
   interrupt)
     mpirun --oversubscribe -n 2 "$binary" run "$small" --paths 200000 --threads 1 \
@@ -76,6 +77,30 @@ case "$case" in
     leftovers="$(ls "$work" | grep -v '^log$' || true)"
     [[ -z $leftovers ]] || fail "left behind: $leftovers"
     echo "interrupt: exit $status, no file left; $(grep -c '^progress' "$work/log") progress lines"
+    ;;
+  resume)
+    "$binary" run "$small" "${args[@]}" --threads 1 -o "$work/one.h5"
+    status=0
+    mpi 2 -x RXSTRESS_TEST_ABORT_AFTER_BLOCKS=4 "$binary" run "$small" "${args[@]}" --threads 1 \
+      --checkpoint --checkpoint-every 0 -o "$work/out.h5" >"$work/log" 2>&1 || status=$?
+    [[ $status -ne 0 ]] || fail "the killed run exited 0"
+    [[ -f $work/out.h5.checkpoint && ! -e $work/out.h5 ]] || fail "no checkpoint kept: $(ls "$work")"
+    status=0
+    mpi 3 "$binary" run "$small" "${args[@]}" --resume -o "$work/out.h5" >"$work/log" 2>&1 ||
+      status=$?
+    [[ $status -eq 2 ]] || fail "3 ranks resuming a 2-rank checkpoint: exit $status: $(cat "$work/log")"
+    grep -q 'written by 2 MPI rank(s), this run has 3' "$work/log" ||
+      fail "3 ranks: no message: $(cat "$work/log")"
+    loud=()  # the same arguments but --quiet, so that the "resuming" line is printed
+    for a in "${args[@]}"; do [[ $a == --quiet ]] || loud+=("$a"); done
+    mpi 2 "$binary" run "$small" "${loud[@]}" --threads 2 --resume -o "$work/out.h5" \
+      >"$work/log" 2>&1 || fail "the resumed run failed: $(cat "$work/log")"
+    resumed="$(grep -o 'resuming .*' "$work/log")" || fail "no resuming line: $(cat "$work/log")"
+    report="$(bash "$here/tools/same-results.sh" "$work/one.h5" "$work/out.h5")" ||
+      fail "the resumed file differs from one process: $report"
+    leftovers="$(ls "$work" | grep checkpoint || true)"
+    [[ -z $leftovers ]] || fail "left behind: $leftovers"
+    echo "resume: ${resumed##*: }; $report"
     ;;
   sbatch)
     "$binary" run "$small" --paths 640 --quiet --threads 1 -o "$work/one.h5"

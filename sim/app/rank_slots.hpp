@@ -5,7 +5,9 @@
 // write the others never make; and adds up the paths written by all, for the progress line.
 #pragma once
 
+#include <unistd.h>
 #include <atomic>
+
 #include <chrono>
 #include <cstdint>
 
@@ -15,10 +17,32 @@
 
 namespace rxstress {
 
+// `run --checkpoint` on R ranks: rank 0's clock says when (every_seconds), every rank agrees in
+// the same slot, and each saves its state (ResultsWriter::save_rank_state); a stop saves too.
+struct SlotCheckpoints {
+  bool enabled = false;
+  double every_seconds = 60.0;
+  int abort_after = 0;  // test hook: every rank ends at once after this many of its writes
+};
+
 class RankSlots : public BlockConsumer {
+  using Clock = std::chrono::steady_clock;
+  static double since(Clock::time_point t) {
+    return std::chrono::duration<double>(Clock::now() - t).count();
+  }
+
  public:
-  RankSlots(ResultsWriter& writer, std::atomic<bool>& stop, ProgressBar& bar)
-      : writer_(writer), stop_(stop), bar_(bar) {}
+  // `slots_done`: writer calls made before (a resumed run), already_written: this rank's paths.
+  RankSlots(ResultsWriter& writer, std::atomic<bool>& stop, ProgressBar& bar,
+            std::int64_t slots_done = 0, std::int64_t already_written = 0,
+            SlotCheckpoints checkpoints = {})
+      : writer_(writer),
+        stop_(stop),
+        bar_(bar),
+        checkpoints_(checkpoints),
+        slots_(slots_done),
+        written_slots_(slots_done),
+        written_(already_written) {}
   void consume(const Block& block) override { slot(&block); }
   // Writes of nothing until this rank has made `slots` calls (its share done, or stopped).
   void pad_to(std::int64_t slots) {
@@ -40,6 +64,7 @@ class RankSlots : public BlockConsumer {
     if (stop) {
       stopped_ = true;
       stop_ = true;  // this rank's pipeline makes no more blocks
+      if (checkpoints_.enabled) writer_.save_rank_state(written_slots_);
       return;
     }
     started = Clock::now();
@@ -48,21 +73,27 @@ class RankSlots : public BlockConsumer {
     else
       writer_.pad();
     write_seconds_ += since(started);
+    ++written_slots_;
+    if (checkpoints_.abort_after > 0 && written_slots_ == checkpoints_.abort_after) _exit(137);
     written_ += block ? block->count : 0;
     started = Clock::now();
     const std::int64_t written_by_all = ranks::sum(written_);
     agree_seconds_ += since(started);
     bar_.update(written_by_all);
-  }
-  using Clock = std::chrono::steady_clock;
-  static double since(Clock::time_point t) {
-    return std::chrono::duration<double>(Clock::now() - t).count();
+    if (!checkpoints_.enabled) return;
+    const bool due =
+        ranks::any(ranks::root() && since(last_checkpoint_) >= checkpoints_.every_seconds);
+    if (!due) return;
+    writer_.save_rank_state(written_slots_);
+    last_checkpoint_ = Clock::now();
   }
 
   ResultsWriter& writer_;
   std::atomic<bool>& stop_;
   ProgressBar& bar_;
-  std::int64_t slots_ = 0, written_ = 0;
+  SlotCheckpoints checkpoints_;
+  std::int64_t slots_ = 0, written_slots_ = 0, written_ = 0;
+  Clock::time_point last_checkpoint_ = Clock::now();
   double agree_seconds_ = 0.0, write_seconds_ = 0.0;
   bool stopped_ = false;
 };

@@ -22,6 +22,7 @@
 #include "app/warnings.hpp"
 #include "hpc/ranks.hpp"
 #include "io/checkpoint.hpp"
+#include "io/rank_checkpoint.hpp"
 #include "io/results_writer.hpp"
 #include "rxstress/app.hpp"
 #include "rxstress/engine.hpp"
@@ -245,39 +246,60 @@ bool simulate_to(const Model& model, const RunRequest& r, int threads, double pr
 // contiguous share of the path blocks and writes it into the one file with collective parallel
 // HDF5 writes (RankSlots); the statistics pass is shared too (ResultsWriter::finish).
 bool simulate_on_ranks(const Model& model, const RunRequest& r, int threads, double progress_every,
-                       const std::string& temporary, PhaseClock& clock) {
+                       const std::string& temporary, PhaseClock& clock, std::ostream& out) {
   const Scenario& sc = model.scenario();
   RunOptions options;
   options.threads = threads;
   options.stop = &g_stop;
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
   RunInfo info = run_info(r, options);
-  const std::int64_t blocks = (sc.paths + options.block_paths - 1) / options.block_paths;
+  const std::int64_t B = options.block_paths;
+  const std::int64_t blocks = (sc.paths + B - 1) / B;
   const ranks::Share share = ranks::share(blocks, ranks::rank(), ranks::size());
-  if (ranks::root()) {
-    h5::NoFillValues no_fill;
-    ResultsWriter(model, temporary, info).close_layout();
+  if (ranks::root() && !r.resume) {
+    RunInfo layout = info;
+    layout.checkpoint = false;  // an MPI run's checkpoint is the ranks' (io/rank_checkpoint.hpp)
+    {
+      h5::NoFillValues no_fill;
+      ResultsWriter(model, temporary, layout).close_layout();
+    }
+    if (checkpointing(r)) {
+      remove_rank_checkpoints(temporary, ranks::size());  // an earlier run's, if any
+      mark_mpi_checkpoint(temporary, ranks::size(), options.block_paths);
+    }
   }
   ranks::barrier();
   info.parallel = true;
   info.first_block = share.first;
   info.end_block = share.end;
   ResultsWriter writer(model, temporary, info);
-  options.first_path = share.first * options.block_paths;
-  options.end_path = std::min(share.end * options.block_paths, sc.paths);
+  RankCheckpoint state;
+  if (r.resume) {
+    state = agree_rank_checkpoint(temporary);
+    writer.restore_rank_state(state);
+  } else if (checkpointing(r)) {
+    writer.save_rank_state(0);  // a run killed before its first checkpoint can be resumed
+  }
+  options.first_path = std::min((share.first + state.blocks_done) * B, sc.paths);
+  options.end_path = std::min(share.end * B, sc.paths);
   // Test hook (tests/mpi_layouts.sh shifted): rank 1 simulates its share one block late, which
   // the comparison with a one-process file must catch.
   if (ranks::rank() == 1 && std::getenv("RXSTRESS_TEST_SHIFT_RANK1") != nullptr) {
-    options.first_path = std::min(options.first_path + options.block_paths, sc.paths);
-    options.end_path = std::min(options.end_path + options.block_paths, sc.paths);
+    options.first_path = std::min(options.first_path + B, sc.paths);
+    options.end_path = std::min(options.end_path + B, sc.paths);
   }
+  const std::int64_t mine_done = options.first_path - std::min(share.first * B, sc.paths);
+  const std::int64_t done = ranks::sum(mine_done);
+  if (r.resume && !r.quiet)
+    out << fmt::format("resuming {}: {} of {} paths done\n", temporary, done, sc.paths);
   clock.record("open results file", clock.lap());
-  ProgressBar bar(sc.paths, ranks::root() && !r.quiet, progress_every);
+  ProgressBar bar(sc.paths, ranks::root() && !r.quiet, progress_every, done);
   bool complete = false;
   double agree_seconds = 0.0, write_seconds = 0.0;
   {
     h5::CollectiveWrites collective;
-    RankSlots slots(writer, g_stop, bar);
+    RankSlots slots(writer, g_stop, bar, state.slots, mine_done,
+                    {checkpointing(r), r.checkpoint_every, abort_after_blocks()});
     run_paths(model, options, slots);
     slots.pad_to((blocks + ranks::size() - 1) / ranks::size());
     complete = !slots.stopped();
@@ -295,16 +317,10 @@ bool simulate_on_ranks(const Model& model, const RunRequest& r, int threads, dou
   return complete;
 }
 
-// Options an MPI run (R > 1) does not take yet: a checkpoint's blocks would have to be agreed
-// among the ranks, and a file held in memory cannot be shared. Bad input: exit 2.
+// An MPI run (R > 1) cannot hold its file in memory: every rank writes it. Bad input: exit 2.
 void check_parallel_request(const RunRequest& r) {
-  if (ranks::size() == 1) return;
-  const char* option = r.checkpoint  ? "--checkpoint"
-                       : r.resume    ? "--resume"
-                       : r.no_output ? "--no-output"
-                                     : nullptr;
-  if (option != nullptr)
-    throw InputError({option, 0, 0}, "",
+  if (ranks::size() > 1 && r.no_output)
+    throw InputError({"--no-output", 0, 0}, "",
                      fmt::format("not taken by an MPI run ({} ranks)", ranks::size()),
                      "a run on one rank (mpirun -n 1, or the serial build) for this option");
 }
@@ -377,7 +393,7 @@ int run_command(const RunRequest& r, std::ostream& out_all, std::ostream& err_al
           parallel ? fmt::format("{} MPI ranks x ", ranks::size()) : "", threads,
           threads == 1 ? "" : "s", simd_description());
     const bool complete =
-        parallel ? simulate_on_ranks(*model, r, threads, *progress_every, temporary, clock)
+        parallel ? simulate_on_ranks(*model, r, threads, *progress_every, temporary, clock, out)
                  : simulate_to(*model, r, threads, *progress_every, temporary, clock, out);
     if (!complete) {
       const int sig = g_signal.load();
@@ -392,6 +408,7 @@ int run_command(const RunRequest& r, std::ostream& out_all, std::ostream& err_al
     }
     if (!r.no_output && ranks::root()) {
       commit_results(temporary, r.output, r.force);
+      if (parallel && checkpointing(r)) remove_rank_checkpoints(temporary, ranks::size());
       clock.record("flush to disk and rename", clock.lap());
     }
   } catch (const std::exception& e) {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "hpc/ranks.hpp"
 #include "io/sha256.hpp"
 #include "rxstress/error.hpp"
 #include "rxstress/random.hpp"
@@ -85,6 +86,13 @@ void check_resumable(const std::string& path, const Model& model, int block_path
   differs("paths", f.attr_int("paths"), sc.paths);
   differs("stream_version", f.attr_int("stream_version"), kStreamVersion);
   differs("block_paths", f.open_group(kGroup).attr_int("block_paths"), block_paths);
+  // An MPI run's checkpoint goes on with the same number of ranks (each has its share).
+  const h5::Group g = f.open_group(kGroup);
+  const std::int64_t file_ranks = g.has_attr("mpi_ranks") ? g.attr_int("mpi_ranks") : 1;
+  if (file_ranks != ranks::size())
+    throw not_resumable(
+        path, fmt::format("written by {} MPI rank(s), this run has {}", file_ranks, ranks::size()),
+        fmt::format("the same number of ranks (mpirun -n {})", file_ranks));
   if (f.attr_string("rxstress_version") != RXSTRESS_VERSION)
     throw not_resumable(path,
                         "written by rxstress " + f.attr_string("rxstress_version") + ", this is " +

@@ -113,6 +113,7 @@ void ResultsWriter::finish_parallel(const std::function<void(const h5::File&)>& 
   file_ = h5::File::open_write(path_);
   open_datasets();
   write_statistics(shared);
+  if (info_.checkpoint) file_.remove("checkpoint");  // the ranks' files go after the rename
   if (before_close) before_close(file_);
   close_file();
 }

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "hpc/ranks.hpp"
 #include "io/checkpoint.hpp"
 #include "io/sha256.hpp"
 
@@ -71,13 +72,13 @@ h5::File open_results(const std::string& path, const RunInfo& info) {
 ResultsWriter::ResultsWriter(const Model& model, const std::string& path, RunInfo info)
     : model_(model), path_(path), info_(std::move(info)), file_(open_results(path, info_)) {
   start_attribution();
-  if (info_.resume) {
-    reopen();
-    return;
-  }
-  if (info_.parallel) {  // laid out by rank 0 already
+  if (info_.parallel) {  // laid out by rank 0 already (a resumed run: restore_rank_state)
     open_datasets();
     allocate_budgets();
+    return;
+  }
+  if (info_.resume) {
+    reopen();
     return;
   }
   write_header();
@@ -93,6 +94,18 @@ ResultsWriter::ResultsWriter(const Model& model, const std::string& path, RunInf
 
 std::int64_t ResultsWriter::first_path() const {
   return std::min<std::int64_t>(blocks_done_ * info_.block_paths, model_.scenario().paths);
+}
+
+void ResultsWriter::save_rank_state(std::int64_t slots) {
+  file_.flush();
+  save_rank_checkpoint(
+      path_, ranks::rank(), ranks::size(),
+      {slots, blocks_done_, attribution_sum_->open_nodes(), attribution_sum_->emitted_nodes()});
+}
+
+void ResultsWriter::restore_rank_state(const RankCheckpoint& state) {
+  blocks_done_ = state.blocks_done;
+  attribution_sum_->restore(state.open, state.emitted);
 }
 
 void ResultsWriter::save_checkpoint_now() {
@@ -380,7 +393,8 @@ void ResultsWriter::write_block(const Block* block) {
   }
   if (!block) return;
   ++blocks_done_;
-  if (info_.checkpoint &&
+  // (An MPI run's checkpoints are agreed among the ranks: RankSlots calls save_rank_state.)
+  if (info_.checkpoint && !info_.parallel &&
       std::chrono::duration<double>(std::chrono::steady_clock::now() - last_checkpoint_).count() >=
           info_.checkpoint_every)
     save_checkpoint_now();

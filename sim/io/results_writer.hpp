@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "io/h5.hpp"
+#include "io/rank_checkpoint.hpp"
 #include "rxstress/engine.hpp"
 #include "rxstress/stats.hpp"
 #include "stats/ordered_sum.hpp"
@@ -59,6 +60,10 @@ class ResultsWriter : public BlockConsumer {
   std::int64_t first_path() const;
   // Records the blocks completed so far in the file now (an interrupted checkpointed run).
   void save_checkpoint_now();
+  // An MPI run's checkpoint (io/rank_checkpoint.hpp), after `slots` writer calls on every rank:
+  // a collective flush, then this rank's state beside the file.
+  void save_rank_state(std::int64_t slots);
+  void restore_rank_state(const RankCheckpoint& state);
 
  private:
   void reopen();

@@ -64,7 +64,8 @@ std::vector<OrderedSum::Node> OrderedSum::open_nodes() const {
   return nodes;
 }
 
-void OrderedSum::restore(std::vector<Node> open) {
+void OrderedSum::restore(std::vector<Node> open, std::vector<Node> emitted) {
+  emitted_ = std::move(emitted);
   for (auto& node : open) {
     if (node.level < 1 || node.level > top_ || node.values.size() != width_)
       throw std::invalid_argument("OrderedSum: a saved node that does not fit this sum");

@@ -38,10 +38,12 @@ class OrderedSum {
 
   // The partly added nodes, saved by a checkpoint and given back to a new OrderedSum to go on.
   std::vector<Node> open_nodes() const;
+  // The nodes emitted so far (a share of the leaves: an MPI rank's checkpoint keeps them too).
+  const std::vector<Node>& emitted_nodes() const { return emitted_; }
   int top_level() const { return top_; }  // open nodes have levels 1..top_level()
   std::size_t width() const { return width_; }
   std::int64_t leaves() const { return leaves_; }
-  void restore(std::vector<Node> open);
+  void restore(std::vector<Node> open, std::vector<Node> emitted = {});
 
  private:
   bool owned_whole(int level, std::int64_t index) const;
