@@ -4,6 +4,8 @@
 #   CASE "R T"       mpirun -n R ... --threads T writes a file equal to the one-process run's
 #                    (tools/same-results.sh: every dataset and attribute bit for bit but `created`
 #                    and `command_line`); trajectories and per-practice detail cross rank borders.
+#   CASE tiny        10 paths (one block) on 3 ranks: two ranks have no block, only writes of
+#                    nothing; the file equals one process's.
 #   CASE shifted     rank 1 simulates its share one block late (test hook): the comparison must
 #                    fail, so the cases above are known to be able to fail.
 #   CASE bad         a bad scenario, or --no-output (not taken by an MPI run): exit 2 from
@@ -45,6 +47,13 @@ case "$case" in
       [[ $status -eq 0 ]] || fail "$ranks ranks x $threads threads differ: $report"
       echo "$ranks ranks x $threads threads: $report"
     fi
+    ;;
+  tiny)
+    "$binary" run "$small" --paths 10 --quiet --threads 1 -o "$work/one.h5"
+    mpi 3 "$binary" run "$small" --paths 10 --quiet --threads 1 -o "$work/ranks.h5"
+    report="$(bash "$here/tools/same-results.sh" "$work/one.h5" "$work/ranks.h5")" ||
+      fail "3 ranks, one block: differs from one process: $report"
+    echo "3 ranks, one block: $report"
     ;;
   bad)
     printf 'rxstress: 1\nname: bad\npaths: -5\n' >"$work/bad.yaml"
