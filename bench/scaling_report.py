@@ -40,19 +40,20 @@ def phase(run, prefix):
 
 
 def model(n_nodes, sim_core_s, stats_core_s, bytes_per_path):
-    """Seconds for MODEL_PATHS England paths on n_nodes: simulation overlapping the writes
-    (the pipeline keeps simulating while a block is written), then the statistics pass reading
-    every outcome back. Returns (total, compute, write, read, agreements)."""
+    """Seconds for MODEL_PATHS England paths on n_nodes: the ranks' collective allocation of the
+    file (writing every checksummed chunk once, shared by the ranks), then simulation overlapping
+    the writes (the pipeline keeps simulating while a block is written), then the statistics pass
+    reading every outcome back. Returns (total, allocation, compute, write, stats, agreements)."""
     cores = n_nodes * CORES_PER_NODE
     data = MODEL_PATHS * bytes_per_path
     bandwidth = min(n_nodes * LINK_BYTES_S, PFS_BYTES_S)
+    allocate = data / bandwidth
     compute = MODEL_PATHS * sim_core_s / cores
     write = data / bandwidth
     slots = -(-MODEL_PATHS // BLOCK_PATHS) / n_nodes
     agree = 2 * slots * AGREE_S if n_nodes > 1 else 0.0
-    stats = MODEL_PATHS * stats_core_s / cores
-    read = data / bandwidth
-    return max(compute, write) + agree + stats + read, compute, write, read + stats, agree
+    stats = MODEL_PATHS * stats_core_s / cores + data / bandwidth
+    return allocate + max(compute, write) + agree + stats, allocate, compute, write, stats, agree
 
 
 def main():
@@ -86,13 +87,14 @@ def main():
               f"opening the laid-out file on both ranks {phase(runs['C'], 'open results file'):.2f} s; "
               f"statistics pass (shared) and close {phase(runs['C'], 'statistics pass'):.2f} s "
               f"(A: {stats_a:.2f} s on one thread).",
-              f"- Opening the file in C is rank 0 laying it out with every dataset's storage "
-              f"allocated, then both ranks opening it through MPI-IO: parallel HDF5 1.10 needs the "
-              f"storage allocated before the ranks write, and allocating checksummed (Fletcher32) "
-              f"chunks writes each chunk once, about as many bytes as the results "
-              f"({bytes_total / 1e9:.2f} GB here); its time depends on how busy the disk still is "
-              f"with earlier writes (0.3 s on an idle disk, 3 s just after runs A and B). "
-              f"C without it: {c - phase(runs['C'], 'open results file'):.2f} s, B / that "
+              f"- Opening the file in C is rank 0 laying it out, then both ranks opening it through "
+              f"MPI-IO. Parallel HDF5 1.10 needs every dataset's storage allocated before ranks "
+              f"write, and allocating checksummed (Fletcher32) chunks writes each chunk once, about "
+              f"as many bytes as the results ({bytes_total / 1e9:.2f} GB here). With all ranks on "
+              f"one node rank 0 does it as it lays the file out; across nodes the ranks share it "
+              f"at the open (`h5::NoFillValues`). Its time depends on how busy the disk still is "
+              f"with earlier writes (0.3 s to 3 s measured). C without it: "
+              f"{c - phase(runs['C'], 'open results file'):.2f} s, B / that "
               f"{b / (c - phase(runs['C'], 'open results file')):.1%}; simulation alone: B "
               f"{phase(runs['B'], 'simulate paths'):.2f} s, C {phase(runs['C'], 'simulate paths'):.2f} s.",
               f"- Phases of A: " + ", ".join(f"{p} {s:.2f} s" for p, s in runs["A"]["timings"].items()),
@@ -110,24 +112,30 @@ def main():
               f"this one, one rank per node with {CORES_PER_NODE} threads, a "
               f"{LINK_BYTES_S * 8 / 1e9:.0f} Gb/s link per node, a parallel file system of "
               f"{PFS_BYTES_S / 1e9:.0f} GB/s aggregate, {AGREE_S * 1e6:.0f} us per MPI agreement "
-              f"(two per block slot). Time = max(simulation, writing) + agreements + the statistics "
-              f"pass (its compute plus reading every outcome back).", "",
-              "| nodes | simulation s | writing s | statistics pass s | agreements s | total s | speed-up vs 1 node |",
-              "|---:|---:|---:|---:|---:|---:|---:|"]
+              f"(two per block slot). Time = allocating the file (parallel HDF5 writes every "
+              f"checksummed chunk once as the ranks open it, shared among them; on one node rank 0 "
+              f"does it as it lays the file out) + max(simulation, "
+              f"writing) + agreements + the statistics pass (its compute plus reading every "
+              f"outcome back).", "",
+              "| nodes | allocation s | simulation s | writing s | statistics pass s | agreements s | total s | speed-up vs 1 node |",
+              "|---:|---:|---:|---:|---:|---:|---:|---:|"]
     one = model(1, sim_core_s, stats_core_s, bytes_per_path)[0]
     for nodes in (1, 8, 64):
-        total, compute, write, stats, agree_s = model(nodes, sim_core_s, stats_core_s, bytes_per_path)
-        lines.append(f"| {nodes} | {compute:.1f} | {write:.1f} | {stats:.1f} | {agree_s:.2f} | "
-                     f"{total:.1f} | {one / total:.1f}x |")
+        total, allocate, compute, write, stats, agree_s = model(nodes, sim_core_s, stats_core_s,
+                                                                bytes_per_path)
+        lines.append(f"| {nodes} | {allocate:.1f} | {compute:.1f} | {write:.1f} | {stats:.1f} | "
+                     f"{agree_s:.2f} | {total:.1f} | {one / total:.1f}x |")
     lines += ["",
               "Where it stops scaling: the simulation divides by the cores, but every path's outcomes "
-              "are written once and read back once by the statistics pass, through one file "
-              "system. Beyond the node count at which the file system's bandwidth, not the links, "
+              "are written twice (the allocation's checksummed chunks, then the results) and read "
+              "back once by the statistics pass, through one file system. Beyond the node count at which the file system's bandwidth, not the links, "
               "limits (here from 1 node: 12.5 GB/s per node against 10 GB/s aggregate), writing and "
               "reading are a floor that more nodes do not lower; past 8 nodes the run is almost "
               "all I/O. What would move the floor: fewer per-path outcomes written (levels and "
               "models chosen in `outputs`), stronger compression, or statistics of the levels that "
-              "fit in memory computed from the blocks in flight instead of read back.", "", END]
+              "fit in memory computed from the blocks in flight instead of read back; and the "
+              "allocation's write, which a later HDF5 (or no checksum on the per-path datasets) "
+              "would spare.", "", END]
     section = "\n".join(lines) + "\n"
     text = open(out_path).read() if os.path.exists(out_path) else ""
     if BEGIN in text and END in text:

@@ -256,11 +256,12 @@ bool simulate_on_ranks(const Model& model, const RunRequest& r, int threads, dou
   const std::int64_t B = options.block_paths;
   const std::int64_t blocks = (sc.paths + B - 1) / B;
   const ranks::Share share = ranks::share(blocks, ranks::rank(), ranks::size());
+  const bool single_node = ranks::single_node();  // collective: every rank asks
   if (ranks::root() && !r.resume) {
     RunInfo layout = info;
     layout.checkpoint = false;  // an MPI run's checkpoint is the ranks' (io/rank_checkpoint.hpp)
     {
-      h5::NoFillValues no_fill;
+      h5::NoFillValues no_fill(single_node);
       ResultsWriter(model, temporary, layout).close_layout();
     }
     if (checkpointing(r)) {

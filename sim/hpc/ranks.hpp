@@ -25,6 +25,8 @@ int rank();
 int size();
 inline bool root() { return rank() == 0; }
 bool parallel_build();  // whether this program was built with MPI
+// Whether every rank runs on this node (one shared-memory domain, so one node's I/O path).
+bool single_node();
 
 // Collectives: every rank calls them, in the same order.
 void barrier();

@@ -10,6 +10,7 @@ Session::~Session() = default;
 int rank() { return 0; }
 int size() { return 1; }
 bool parallel_build() { return false; }
+bool single_node() { return true; }
 void barrier() {}
 bool any(bool mine) { return mine; }
 std::int64_t sum(std::int64_t mine) { return mine; }

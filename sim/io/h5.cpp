@@ -314,7 +314,7 @@ T read_scalar_attr(hid_t obj, const std::string& name) {
 
 // ---- Datasets -----------------------------------------------------------------------------
 
-bool g_no_fill = false;  // NoFillValues
+bool g_no_fill = false, g_allocate_early = false;  // NoFillValues
 
 template <class Describe>
 Id dataset_create_plist(std::span<const hsize_t> dims, std::span<const hsize_t> chunk, int deflate,
@@ -334,10 +334,8 @@ Id dataset_create_plist(std::span<const hsize_t> dims, std::span<const hsize_t> 
   }
   // Last, so that the checksum covers the bytes as stored: every chunk read is checked.
   if (!chunk.empty()) check(H5Pset_fletcher32(dcpl.get()), what);
-  if (g_no_fill) {
-    check(H5Pset_fill_time(dcpl.get(), H5D_FILL_TIME_NEVER), what);
-    check(H5Pset_alloc_time(dcpl.get(), H5D_ALLOC_TIME_EARLY), what);
-  }
+  if (g_no_fill) check(H5Pset_fill_time(dcpl.get(), H5D_FILL_TIME_NEVER), what);
+  if (g_allocate_early) check(H5Pset_alloc_time(dcpl.get(), H5D_ALLOC_TIME_EARLY), what);
   return dcpl;
 }
 
@@ -600,8 +598,11 @@ void Dataset::write_slab(std::span<const hsize_t> offset, std::span<const hsize_
         [&] { return "cannot write a slab of dataset " + describe(id()); });
 }
 
-NoFillValues::NoFillValues() { g_no_fill = true; }
-NoFillValues::~NoFillValues() { g_no_fill = false; }
+NoFillValues::NoFillValues(bool allocate_now) {
+  g_no_fill = true;
+  g_allocate_early = allocate_now;
+}
+NoFillValues::~NoFillValues() { g_no_fill = g_allocate_early = false; }
 
 #ifdef RXSTRESS_MPI
 CollectiveWrites::CollectiveWrites() {

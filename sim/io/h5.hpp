@@ -208,15 +208,18 @@ class CollectiveWrites {
   CollectiveWrites& operator=(const CollectiveWrites&) = delete;
 };
 
-// While one exists, datasets are created with their storage allocated at once and no fill value
-// written (H5D_FILL_TIME_NEVER, H5D_ALLOC_TIME_EARLY). Parallel HDF5 allocates a dataset's whole
-// storage when a rank opens it for writing; left to then, a chunked, checksummed dataset's
-// allocation also writes fill values through every rank (measured on the England benchmark,
-// 10,000 paths, 2 ranks: 2.5-3.0 s to open the file; 1.4 s with no fill value; 0.3 s with the
-// storage allocated by rank 0 as it lays the file out). Every element is then written by a rank.
+// While one exists, datasets are created without a fill value written at allocation
+// (H5D_FILL_TIME_NEVER), and with `allocate_now` their storage is allocated at once. Parallel HDF5
+// 1.10 needs a dataset's storage allocated before ranks write it: left to the ranks' parallel open,
+// it is allocated collectively, each rank writing its share of the checksummed (Fletcher32) chunks
+// once; allocated now, on rank 0 as it lays the file out, one process writes them all. Rank 0 lays
+// an MPI run's file out under one, allocating now when every rank is on one node (one I/O path
+// either way) and leaving it to the ranks across nodes. Measured on the England benchmark, 10,000
+// paths, 2 ranks on one disk: opening took 2.5-3.0 s with fill values, 1.4-3.0 s without, 0.3-2.6 s
+// allocated now (the spread: how busy the disk still was with earlier writes).
 class NoFillValues {
  public:
-  NoFillValues();
+  explicit NoFillValues(bool allocate_now);
   ~NoFillValues();
   NoFillValues(const NoFillValues&) = delete;
   NoFillValues& operator=(const NoFillValues&) = delete;
