@@ -48,6 +48,6 @@ done
 stat -c %s "$TMP/A.h5" >"$TMP/A.bytes"
 cpu=$(lscpu | sed -n 's/^Model name: *//p' | head -1)
 simd=$("$BIN" run "$SCENARIO" --paths 1 --threads 1 --no-output 2>/dev/null | sed -n 's/.*thread, \(.*\)$/\1/p' | head -1)
-python3 bench/scaling_report.py "$TMP" "$N" "$cpu" "$simd" "$(git rev-parse --short HEAD)" \
+python3 bench/scaling_report.py "$TMP" "$N" "$cpu" "$simd" "$(git describe --always --dirty)" \
   "$(date -u +%Y-%m-%d)" bench/RESULTS.md
 echo "scaling.sh: bench/RESULTS.md updated" >&2
