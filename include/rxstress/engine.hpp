@@ -76,6 +76,11 @@ struct RunOptions {
   double consume_seconds = 0.0;  // out: wall time spent in the consumer (the serial stage)
 };
 
+// The blocks of `block_paths` paths that `paths` paths make (the last one may be short).
+inline std::int64_t block_count(std::int64_t paths, int block_paths) {
+  return (paths + block_paths - 1) / block_paths;
+}
+
 // Runs the scenario's paths [options.first_path, options.end_path); returns false when stopped
 // early.
 bool run_paths(const Model& model, RunOptions& options, BlockConsumer& consumer);

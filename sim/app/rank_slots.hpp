@@ -40,13 +40,12 @@ class RankSlots : public BlockConsumer {
         stop_(stop),
         bar_(bar),
         checkpoints_(checkpoints),
-        slots_(slots_done),
         written_slots_(slots_done),
         written_(already_written) {}
   void consume(const Block& block) override { slot(&block); }
-  // Writes of nothing until this rank has made `slots` calls (its share done, or stopped).
+  // Writes of nothing until this rank has made `slots` calls (its share done), unless stopped.
   void pad_to(std::int64_t slots) {
-    while (slots_ < slots) slot(nullptr);
+    while (!stopped_ && written_slots_ < slots) slot(nullptr);
   }
   bool stopped() const { return stopped_; }
   // Wall seconds in the agreements (MPI communication, and waiting for the slowest rank) and in
@@ -56,7 +55,6 @@ class RankSlots : public BlockConsumer {
 
  private:
   void slot(const Block* block) {
-    ++slots_;
     if (stopped_) return;
     auto started = Clock::now();
     const bool stop = ranks::any(stop_.load());
@@ -92,7 +90,7 @@ class RankSlots : public BlockConsumer {
   std::atomic<bool>& stop_;
   ProgressBar& bar_;
   SlotCheckpoints checkpoints_;
-  std::int64_t slots_ = 0, written_slots_ = 0, written_ = 0;
+  std::int64_t written_slots_ = 0, written_ = 0;  // writer calls made, this rank's paths written
   Clock::time_point last_checkpoint_ = Clock::now();
   double agree_seconds_ = 0.0, write_seconds_ = 0.0;
   bool stopped_ = false;

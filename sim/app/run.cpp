@@ -198,6 +198,14 @@ std::optional<double> progress_interval(const RunRequest& r, std::ostream& err) 
   return seconds;
 }
 
+// The pipeline's options of a run on `threads` threads, stopped by Ctrl-C and SIGTERM.
+RunOptions run_options(int threads) {
+  RunOptions options;
+  options.threads = threads;
+  options.stop = &g_stop;
+  return options;
+}
+
 RunInfo run_info(const RunRequest& r, const RunOptions& options) {
   RunInfo info;
   info.command_line = r.command_line;
@@ -214,9 +222,7 @@ RunInfo run_info(const RunRequest& r, const RunOptions& options) {
 bool simulate_to(const Model& model, const RunRequest& r, int threads, double progress_every,
                  const std::string& temporary, PhaseClock& clock, std::ostream& out) {
   const Scenario& sc = model.scenario();
-  RunOptions options;
-  options.threads = threads;
-  options.stop = &g_stop;
+  RunOptions options = run_options(threads);
   // The statistics pass after the pipeline runs in parallel too, on no more threads than asked.
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
   ResultsWriter writer(model, temporary, run_info(r, options));
@@ -248,13 +254,11 @@ bool simulate_to(const Model& model, const RunRequest& r, int threads, double pr
 bool simulate_on_ranks(const Model& model, const RunRequest& r, int threads, double progress_every,
                        const std::string& temporary, PhaseClock& clock, std::ostream& out) {
   const Scenario& sc = model.scenario();
-  RunOptions options;
-  options.threads = threads;
-  options.stop = &g_stop;
+  RunOptions options = run_options(threads);
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
   RunInfo info = run_info(r, options);
   const std::int64_t B = options.block_paths;
-  const std::int64_t blocks = (sc.paths + B - 1) / B;
+  const std::int64_t blocks = block_count(sc.paths, options.block_paths);
   const ranks::Share share = ranks::share(blocks, ranks::rank(), ranks::size());
   const bool single_node = ranks::single_node();  // collective: every rank asks
   if (ranks::root() && !r.resume) {

@@ -61,55 +61,65 @@ std::vector<LevelStats> ResultsWriter::summarise_share() const {
   return out;
 }
 
-void ResultsWriter::finish_parallel(const std::function<void(const h5::File&)>& before_close) {
-  const Scenario& sc = model_.scenario();
-  const int R = ranks::size();
-  const std::size_t Y = model_.years(), X = sc.outputs.thresholds.size();
-  const std::size_t E = sc.outputs.cover.size();
-  // The attribution nodes each rank could not finish alone (stats/ordered_sum.hpp), as
-  // [level, index, values...], to rank 0.
+// The attribution nodes each rank could not finish alone (stats/ordered_sum.hpp), sent to rank 0
+// as [level, index, values...] and added there in rank (= path) order. Collective.
+void ResultsWriter::gather_attribution() {
   std::vector<double> nodes;
   for (const auto& node : attribution_sum_->finish()) {
     nodes.push_back(node.level);
     nodes.push_back(static_cast<double>(node.index));
     nodes.insert(nodes.end(), node.values.begin(), node.values.end());
   }
-  const std::vector<double> all_nodes = ranks::gather(nodes);
-  close_file();  // collective: every block of every rank is in the file after it
-  std::vector<double> summaries;
-  const std::vector<LevelStats> mine = summarise_share();
-  for (std::size_t m = 0; m < mine.size(); ++m) {
-    const std::size_t H = model_.levels()[model_.level_of_model(m)].size();
-    const ranks::Share share = ranks::share(H, ranks::rank(), R);
-    for (std::size_t y = 0; y < Y; ++y)
-      for (auto h = share.first; h < share.end; ++h) pack(mine[m], y * H + h, E, summaries);
-  }
-  const std::vector<double> all_summaries = ranks::gather(summaries);
+  const std::vector<double> all = ranks::gather(nodes);
   if (!ranks::root()) return;
-
   const std::size_t width = attribution_sum_->width();
   stats::OrderedSum total(attribution_sum_->leaves(), width);
-  for (std::size_t at = 0; at < all_nodes.size(); at += 2 + width)
-    total.add(static_cast<int>(all_nodes[at]), static_cast<std::int64_t>(all_nodes[at + 1]),
-              std::span(all_nodes.data() + at + 2, width));
+  for (std::size_t at = 0; at < all.size(); at += 2 + width)
+    total.add(static_cast<int>(all[at]), static_cast<std::int64_t>(all[at + 1]),
+              std::span(all.data() + at + 2, width));
   attribution_ = unflatten_attribution(total.finish().at(0).values);
+}
 
+// Every rank's share of each model's summaries, to rank 0, which gets them all (the others get
+// nothing). Collective.
+std::vector<LevelStats> ResultsWriter::gather_summaries(const std::vector<LevelStats>& mine) const {
+  const int R = ranks::size();
+  const std::size_t Y = model_.years(), X = model_.scenario().outputs.thresholds.size();
+  const std::size_t E = model_.scenario().outputs.cover.size();
+  const auto holders = [&](std::size_t m) {
+    return model_.levels()[model_.level_of_model(m)].size();
+  };
+  std::vector<double> packed;
+  for (std::size_t m = 0; m < mine.size(); ++m) {
+    const std::size_t H = holders(m);
+    const ranks::Share share = ranks::share(H, ranks::rank(), R);
+    for (std::size_t y = 0; y < Y; ++y)
+      for (auto h = share.first; h < share.end; ++h) pack(mine[m], y * H + h, E, packed);
+  }
+  const std::vector<double> all = ranks::gather(packed);
+  if (!ranks::root()) return {};
   std::vector<LevelStats> shared(mine.size());
   for (std::size_t m = 0; m < shared.size(); ++m) {
-    const std::size_t H = model_.levels()[model_.level_of_model(m)].size();
-    shared[m].holders.resize(Y * H);
-    shared[m].convergence.resize(Y * H);
-    shared[m].extra_quantiles.resize(Y * H * E);
+    shared[m].holders.resize(Y * holders(m));
+    shared[m].convergence.resize(Y * holders(m));
+    shared[m].extra_quantiles.resize(Y * holders(m) * E);
   }
-  const double* in = all_summaries.data();
+  const double* in = all.data();
   for (int r = 0; r < R; ++r)
     for (std::size_t m = 0; m < shared.size(); ++m) {
-      const std::size_t H = model_.levels()[model_.level_of_model(m)].size();
+      const std::size_t H = holders(m);
       const ranks::Share share = ranks::share(H, r, R);
       for (std::size_t y = 0; y < Y; ++y)
         for (auto h = share.first; h < share.end; ++h) in = unpack(in, X, E, shared[m], y * H + h);
     }
+  return shared;
+}
 
+void ResultsWriter::finish_parallel(const std::function<void(const h5::File&)>& before_close) {
+  gather_attribution();
+  close_file();  // collective: every block of every rank is in the file after it
+  const std::vector<LevelStats> shared = gather_summaries(summarise_share());
+  if (!ranks::root()) return;
   file_ = h5::File::open_write(path_);
   open_datasets();
   write_statistics(shared);

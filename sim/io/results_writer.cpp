@@ -58,10 +58,6 @@ std::vector<Block::AttributionSums> unflatten(std::span<const double> flat,
   return layout;
 }
 
-std::int64_t block_count(const Model& model, int block_paths) {
-  return (model.scenario().paths + block_paths - 1) / block_paths;
-}
-
 h5::File open_results(const std::string& path, const RunInfo& info) {
   if (info.parallel) return h5::File::open_parallel(path);
   return info.resume ? h5::File::open_write(path) : h5::File::create(path, info.storage);
@@ -136,7 +132,7 @@ void ResultsWriter::start_attribution() {
     sums.xv.assign(level.expected_spend.size(), 0.0);
     attribution_layout_.push_back(std::move(sums));
   }
-  const std::int64_t blocks = block_count(model_, info_.block_paths);
+  const std::int64_t blocks = block_count(model_.scenario().paths, info_.block_paths);
   attribution_sum_.emplace(blocks, info_.first_block,
                            info_.end_block < 0 ? blocks : info_.end_block,
                            flat_size(attribution_layout_));

@@ -72,6 +72,8 @@ class ResultsWriter : public BlockConsumer {
   void close_file();
   void finish_parallel(const std::function<void(const h5::File&)>& before_close);
   std::vector<LevelStats> summarise_share() const;
+  void gather_attribution();
+  std::vector<LevelStats> gather_summaries(const std::vector<LevelStats>& mine) const;
   void write_header();
   void write_practices();
   void write_drivers();
