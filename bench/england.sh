@@ -133,7 +133,9 @@ if [ "$MICRO" -eq 1 ]; then
 fi
 
 TIMINGS=()
-if "$RX" run --help 2>&1 | grep -q -- '--timings'; then TIMINGS=(--timings); fi
+# Captured, not piped into grep -q: under pipefail an early grep exit fails the pipe.
+run_help=$("$RX" run --help 2>&1 || true)
+if [[ $run_help == *--timings* ]]; then TIMINGS=(--timings); fi
 fact timings_flag "${TIMINGS[*]:-}"
 
 keep_size() { fact "$1_file_mb" "$(du -m "$2" | cut -f1)"; rm -f "$2"; }

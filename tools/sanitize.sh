@@ -112,7 +112,7 @@ if [[ $mode == thread ]]; then
     say "building a TSan-instrumented oneTBB in $cache"
     if ! grep -rqsE '^(Types:.*deb-src|deb-src )' /etc/apt/sources.list /etc/apt/sources.list.d/; then
       # A deb-src entry matching the machine's bookworm main source.
-      uri=$(grep -hE '^URIs:' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -1 | awk '{print $2}')
+      uri=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
       printf 'Types: deb-src\nURIs: %s\nSuites: bookworm bookworm-updates\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
         "${uri:-http://deb.debian.org/debian}" | $SUDO tee /etc/apt/sources.list.d/rxstress-deb-src.sources >/dev/null
       $SUDO apt-get update -qq
@@ -124,7 +124,7 @@ if [[ $mode == thread ]]; then
     # The source of the installed libtbb-dev (same version), else the candidate's.
     version=$(dpkg-query -W -f='${Version}' libtbb-dev 2>/dev/null || true)
     (cd "$cache/src" && { apt-get source -qq "onetbb=$version" 2>/dev/null || apt-get source -qq onetbb; })
-    tbb_src=$(find "$cache/src" -mindepth 1 -maxdepth 1 -type d -name 'onetbb-*' | head -1)
+    tbb_src=$(find "$cache/src" -mindepth 1 -maxdepth 1 -type d -name 'onetbb-*' -print -quit)
     [[ -n $tbb_src ]] || { echo "sanitize.sh: apt-get source onetbb gave no source tree" >&2; exit 1; }
     # gcc warns (-Wtsan) that TSan does not model atomic_thread_fence: silenced, as in the project.
     cmake -S "$tbb_src" -B "$cache/build" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
@@ -160,10 +160,14 @@ cmake --build "$build" -j"$jobs"
 
 if [[ $mode == thread ]]; then
   # The programs must use the instrumented libtbb, not Debian's.
+  # ldd's output is captured first: under pipefail, `ldd | grep -q` fails
+  # whenever grep exits at its match before ldd has written everything
+  # (ldd gets SIGPIPE), which failed a CI run on a correctly linked program.
   for exe in "$build/rxstress" "$build/tests/rxstress_tests"; do
-    if ! ldd "$exe" | grep -q "$prefix/lib/libtbb"; then
+    libs=$(ldd "$exe")
+    if [[ $libs != *"$prefix/lib/libtbb"* ]]; then
       echo "sanitize.sh: $exe is not linked to $prefix/lib/libtbb:" >&2
-      ldd "$exe" | grep tbb >&2 || true
+      grep tbb <<<"$libs" >&2 || true
       exit 1
     fi
   done
