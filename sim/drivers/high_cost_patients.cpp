@@ -74,18 +74,35 @@ void draw_counts(DF df, const Constants& c, const PathStreams<DF>& streams, std:
 }
 
 // Lists the pairs of events of `count` per practice, in practice and pair order; the list is
-// padded with copies of unit 0 to whole vectors (their results are never read).
+// padded with copies of unit 0 to whole vectors (their results are never read). A practice's
+// pairs (rarely more than kRun) are written as one run of kRun ids and the pointer moves on by
+// their number, so the count, which varies from practice to practice, costs no branch.
 void list_units(const double* count, std::size_t practices, Units& u) {
+  constexpr std::uint64_t kRun = 8;
   std::size_t total = 0;
   for (std::size_t i = 0; i < practices; ++i) total += (static_cast<std::size_t>(count[i]) + 1) / 2;
   u.count = total;
   u.capacity = padded_size(total);
-  u.id.resize(u.capacity);
+  u.id.resize(u.capacity + kRun);  // room for the last run
+  const hn::ScalableTag<std::uint64_t> du;
+  const auto second_bit = hn::Set(du, 1ull << 31);
   std::uint64_t* id = u.id.data();
   for (std::size_t i = 0; i < practices; ++i) {
     const auto n = static_cast<std::uint64_t>(count[i]);
-    for (std::uint64_t j = 0; 2 * j < n; ++j)
-      *id++ = std::uint64_t{i} << 32 | (2 * j + 1 < n ? 1ull << 31 : 0) | j;
+    const std::uint64_t pairs = (n + 1) / 2;
+    if (pairs > kRun) {
+      for (std::uint64_t j = 0; j < pairs; ++j)
+        *id++ = std::uint64_t{i} << 32 | (2 * j + 1 < n ? 1ull << 31 : 0) | j;
+      continue;
+    }
+    const auto practice = hn::Set(du, std::uint64_t{i} << 32), events = hn::Set(du, n);
+    for (std::size_t j = 0; j < kRun; j += hn::Lanes(du)) {
+      const auto pair = iota_from(du, j);
+      const auto has_second = hn::Lt(hn::Add(hn::Add(pair, pair), hn::Set(du, 1)), events);
+      const auto second = hn::IfThenElseZero(has_second, second_bit);
+      hn::StoreU(hn::Or(hn::Or(practice, second), pair), du, id + j);
+    }
+    id += pairs;
   }
   std::fill(id, u.id.data() + u.capacity, 0);
 }
@@ -178,23 +195,24 @@ void price_units(DF df, const Constants& c, const RoundKeys& keys, const PathCon
   }
 }
 
-// Adds each unit to its practice, in unit order (so sums do not depend on the vector width).
+// Adds one column of the units' values to their practices' entries of `target`, in unit order.
+void add_column(const Units& u, const double* value, double* target) {
+  for (std::size_t k = 0; k < u.count; ++k) target[u.id[k] >> 32] += value[k];
+}
+
+// Adds each unit to its practice, in unit order (so sums do not depend on the vector width). One
+// column at a time: each entry still receives its units in order, and the loops have no branches.
 void add_units(const Constants& c, const Calendar& cal, std::uint32_t kind, const Units& u,
                DriverOutput& out) {
-  const int Y = cal.years();
-  const std::size_t K = out.carve_thresholds.size(), stride = out.stride;
-  if (Y == 1 && (kind != 1 || K == 0) && out.monthly.empty()) {  // the common case, one year
-    for (std::size_t k = 0; k < u.count; ++k) out.annual[u.id[k] >> 32] += u.value[k];
-    return;
-  }
+  const std::size_t Y = cal.years(), K = kind == 1 ? out.carve_thresholds.size() : 0;
+  const std::size_t stride = out.stride;
+  for (std::size_t y = 0; y < Y; ++y)
+    add_column(u, u.value.data() + y * u.capacity, out.annual.data() + y * stride);
+  for (std::size_t col = 0; col < K * Y; ++col)  // col = t * Y + y
+    add_column(u, u.carve.data() + col * u.capacity, out.carve.data() + col * stride);
+  if (out.monthly.empty()) return;
   for (std::size_t k = 0; k < u.count; ++k) {
     const std::size_t i = u.id[k] >> 32;
-    for (int y = 0; y < Y; ++y) {
-      out.annual[y * stride + i] += u.value[y * u.capacity + k];
-      for (std::size_t t = 0; kind == 1 && t < K; ++t)
-        out.carve[(t * Y + y) * stride + i] += u.carve[(t * Y + y) * u.capacity + k];
-    }
-    if (out.monthly.empty()) continue;
     for (int e = 0; e < 2; ++e) {
       const int m = static_cast<int>(u.events[4 * k + 2 * e]);
       const double cost = u.events[4 * k + 2 * e + 1];
