@@ -671,6 +671,11 @@ std::string Dataset::type_name() const {
   }
 }
 
+std::vector<hsize_t> Dataset::chunk() const {
+  enter_hdf5();
+  return chunk_dims(id());
+}
+
 bool Dataset::checksummed() const {
   enter_hdf5();
   Id dcpl = create_plist_of(id());

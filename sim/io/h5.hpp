@@ -117,6 +117,8 @@ class Dataset : public Object {
   std::string type_name() const;
   // Whether its chunks carry Fletcher32 checksums.
   bool checksummed() const;
+  // The chunk's extent along each dimension; empty for contiguous storage.
+  std::vector<hsize_t> chunk() const;
   // Reads every element, a slab of whole chunks (about `max_bytes`) at a time, so that every
   // chunk's checksum is checked; returns the bytes read. Throws Damaged at a mismatch.
   std::uint64_t read_through(std::size_t max_bytes) const;

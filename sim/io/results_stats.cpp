@@ -8,14 +8,28 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <memory>
 
 #include "io/results_writer.hpp"
 
 namespace rxstress {
 namespace {
 
-constexpr std::size_t kBatchBytes = std::size_t{256} << 20;
+constexpr std::size_t kBatchBytes = std::size_t{256} << 20;  // the most one batch reads
+constexpr std::size_t kSlabBytes = std::size_t{32} << 20;    // what a batch aims at
 constexpr std::size_t tileBytes = std::size_t{4} << 20;  // a thread's gathered columns
+constexpr std::size_t kPrefetchRows = 8;                  // rows of the slab read ahead
+
+// Holders read at once from a [Y, K, H] dataset: whole strips of chunks (each chunk read and its
+// checksum checked once), as many as fit in kSlabBytes, else one strip if it fits in kBatchBytes,
+// else as many holders as fit in kBatchBytes. A slab that stays within the caches' reach is
+// gathered into columns faster, and a virtual machine's first touch of fresh pages is costly.
+hsize_t holder_batch(const h5::Dataset& outcomes, hsize_t K) {
+  const std::vector<hsize_t> chunk = outcomes.chunk();
+  const hsize_t width = chunk.size() > 2 ? chunk[2] : 1, strip = 8 * K * width;
+  if (strip <= kSlabBytes) return kSlabBytes / strip * width;
+  return strip <= kBatchBytes ? width : kBatchBytes / (8 * K);
+}
 
 // Writes the summaries of a [Y, H] set of holders as the stats datasets of group g.
 void write_summaries(h5::Group& g, const std::vector<stats::HolderSummary>& s, hsize_t Y, hsize_t H,
@@ -90,23 +104,31 @@ LevelStats summarise_dataset(const h5::Dataset& outcomes, const std::vector<doub
   const auto dims = outcomes.dims();
   const hsize_t Y = dims[0], K = dims[1], H = dims.size() > 2 ? dims[2] : 1;
   const hsize_t h_end = std::min(end_holder, H), h_first = std::min(first_holder, h_end);
-  const hsize_t batch = std::clamp<hsize_t>(kBatchBytes / (8 * K), 1, H);
+  const hsize_t batch = std::clamp<hsize_t>(holder_batch(outcomes, K), 1, H);
   const hsize_t tile = std::clamp<hsize_t>(tileBytes / (8 * K), 8, 64);
   LevelStats out;
   out.holders.resize(Y * H);
   out.convergence.resize(Y * H);
   const std::size_t E = extra_probs.size();
   out.extra_quantiles.resize(Y * H * E);
-  std::vector<double> slab(K * batch);
+  // Reused from dataset to dataset and never zeroed (each read fills what is used): a fresh
+  // zeroed slab of up to 256 MB per dataset cost its page faults and clearing every time.
+  thread_local std::unique_ptr<double[]> slab_storage;
+  thread_local std::size_t slab_size = 0;
+  if (slab_size < K * batch) {
+    slab_storage = std::make_unique_for_overwrite<double[]>(K * batch);
+    slab_size = K * batch;
+  }
+  double* const slab = slab_storage.get();
   for (hsize_t y = 0; y < Y; ++y)
     for (hsize_t h0 = h_first; h0 < h_end; h0 += batch) {
       const hsize_t n = std::min(batch, h_end - h0);
       if (dims.size() > 2) {
         const hsize_t off[] = {y, 0, h0}, cnt[] = {1, K, n};
-        outcomes.read_slab<double>(off, cnt, slab.data());
+        outcomes.read_slab<double>(off, cnt, slab);
       } else {
         const hsize_t off[] = {y, 0}, cnt[] = {1, K};
-        outcomes.read_slab<double>(off, cnt, slab.data());
+        outcomes.read_slab<double>(off, cnt, slab);
       }
       // Holders are independent: summarised in parallel, each into its own slot, so the results
       // do not depend on the thread count.
@@ -114,11 +136,18 @@ LevelStats summarise_dataset(const h5::Dataset& outcomes, const std::vector<doub
         // Columns are gathered a tile of holders at a time, so each row of the slab (a page or
         // more apart from the next) is read several cache lines at a time: one TLB miss and one
         // prefetch stream per row and tile rather than per cache line.
-        std::vector<double> columns(tile * K), path_order(K);
+        // The rows ahead are prefetched: they are a page or more apart, too far for the
+        // hardware prefetcher, and the slab is far larger than the caches.
+        thread_local std::vector<double> columns, path_order;
+        columns.resize(tile * K);
         for (hsize_t t0 = range.begin(); t0 < range.end(); t0 += tile) {
           const hsize_t width = std::min(tile, range.end() - t0);
-          for (hsize_t k = 0; k < K; ++k)
+          for (hsize_t k = 0; k < K; ++k) {
+            if (k + kPrefetchRows < K)
+              for (hsize_t c = 0; c < width; c += 8)
+                __builtin_prefetch(slab + (k + kPrefetchRows) * n + t0 + c);
             for (hsize_t c = 0; c < width; ++c) columns[c * K + k] = slab[k * n + t0 + c];
+          }
           for (hsize_t c = 0; c < width; ++c) {
             const std::span<double> column(columns.data() + c * K, K);
             const hsize_t j = y * H + h0 + t0 + c;
