@@ -135,6 +135,27 @@ void BM_Summarise(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(K));
 }
 
+// --- the statistics pass's step per holder: summary and convergence table of one column ---------
+void BM_SummariseColumn(benchmark::State& state) {
+  const std::size_t K = static_cast<std::size_t>(state.range(0));
+  std::mt19937_64 rng(2);
+  std::normal_distribution<double> z;
+  const double budget = 1.0e6;
+  std::vector<double> outcomes(K), column(K), path_order;
+  for (double& x : outcomes) x = budget * (0.01 + 0.03 * z(rng));
+  const std::vector<double> thresholds{0.0, 0.01, 0.02, 0.05, 0.10};
+  rxstress::stats::HolderSummary summary;
+  rxstress::stats::Convergence convergence;
+  for (auto _ : state) {
+    std::copy(outcomes.begin(), outcomes.end(), column.begin());
+    rxstress::stats::summarise_column(column, budget, thresholds, path_order, summary,
+                                      convergence);
+    benchmark::DoNotOptimize(summary);
+    benchmark::DoNotOptimize(convergence);
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(K));
+}
+
 // --- the HDF5 writer: ResultsWriter::consume of one block of 32 paths ---------------------------
 // `models`: the delegation models kept (practice level only, or all five of the benchmark).
 void BM_WriterConsume(benchmark::State& state, std::set<std::string> models) {
@@ -179,6 +200,10 @@ struct Register {
     benchmark::RegisterBenchmark("BM_SettleTerms/practice_shared", BM_SettleTerms)
         ->Unit(benchmark::kMicrosecond);
     benchmark::RegisterBenchmark("BM_Summarise", BM_Summarise)
+        ->Arg(10000)
+        ->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark("BM_SummariseColumn", BM_SummariseColumn)
+        ->Arg(2000)
         ->Arg(10000)
         ->Unit(benchmark::kMicrosecond);
     benchmark::RegisterBenchmark("BM_WriterConsume/practice_level", BM_WriterConsume,

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "rxstress/stats.hpp"
+#include "stats/column_sums.hpp"
 
 namespace rxstress::stats {
 namespace {
@@ -45,20 +46,16 @@ std::span<const double> select_in_prefix(std::span<const double> prefix, double 
 
 }  // namespace
 
-Convergence convergence(std::span<const double> outcomes, std::span<const double> sorted) {
+Convergence convergence(const ColumnSums& sums, std::span<const double> outcomes,
+                        std::span<const double> sorted) {
   Convergence c;
   const std::size_t K = outcomes.size();
   const double floor_value = sorted[(K - 1) - K / kKeptFraction];
   thread_local std::vector<double> buffer;  // reused: a column's worth, once per thread
   if (buffer.size() < K) buffer.resize(K);
   for (std::size_t s = 0; s < Convergence::kSteps; ++s) {
-    const std::size_t n = std::max<std::size_t>(1, K >> (Convergence::kSteps - 1 - s));
+    const std::size_t n = sums.paths[s];
     const std::span<const double> first(outcomes.data(), n);
-    double mean = 0.0;
-    for (double x : first) mean += x;
-    mean /= n;
-    double ss = 0.0;
-    for (double x : first) ss += (x - mean) * (x - mean);
     const auto [lo, hi] = quantile_ci_indices(n, 0.95, 0.95);
     const auto q = quantile_point(n, 0.95);
     std::span<const double> ordered = sorted;  // all paths: already in order
@@ -73,8 +70,8 @@ Convergence convergence(std::span<const double> outcomes, std::span<const double
     }
     auto at = [&](std::size_t rank) { return ordered[rank - offset]; };
     c.paths[s] = static_cast<double>(n);
-    c.mean[s] = mean;
-    c.se_mean[s] = n > 1 ? std::sqrt(ss / (n - 1) / n) : std::nan("");
+    c.mean[s] = sums.mean[s];
+    c.se_mean[s] = n > 1 ? std::sqrt(sums.ss[s] / (n - 1) / n) : std::nan("");
     c.q95[s] = lerp(at(q.lo), at(q.hi), q.t);
     // The distribution-free 95 % interval spans about 2 x 1.96 standard errors.
     c.se_q95[s] = (at(hi) - at(lo)) / (2.0 * 1.959964);
@@ -82,12 +79,17 @@ Convergence convergence(std::span<const double> outcomes, std::span<const double
   return c;
 }
 
+Convergence convergence(std::span<const double> outcomes, std::span<const double> sorted) {
+  return convergence(column_sums(outcomes), outcomes, sorted);
+}
+
 void summarise_column(std::span<double> column, double budget, std::span<const double> thresholds,
                       std::vector<double>& scratch, HolderSummary& summary,
                       Convergence& convergence_out) {
+  const ColumnSums sums = column_sums(column);
   scratch.assign(column.begin(), column.end());
-  summarise_into(column, budget, thresholds, summary);  // sorts column
-  convergence_out = convergence(scratch, column);
+  summarise_into(sums, column, budget, thresholds, summary);  // sorts column
+  convergence_out = convergence(sums, scratch, column);
 }
 
 }  // namespace rxstress::stats

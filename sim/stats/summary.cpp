@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "rxstress/stats.hpp"
+#include "stats/column_sums.hpp"
 
 namespace rxstress::stats {
 namespace {
@@ -29,23 +30,16 @@ double tail_mean(std::span<const double> sorted, std::size_t count) {
 }
 
 // Corrected two-pass algorithm (Chan, Golub & LeVeque): the second pass's sum of deviations
-// repairs the rounding of the first pass's mean. Runs in input order, so it is deterministic.
-void fill_moments(std::span<const double> x, double budget, HolderSummary& out) {
-  const auto K = static_cast<double>(x.size());
-  double sum = 0.0;
-  for (double v : x) sum += v;
+// repairs the rounding of the first pass's mean. Both passes run in input order (column_sums), so
+// the result is deterministic.
+void fill_moments(const ColumnSums& sums, std::size_t count, double budget, HolderSummary& out) {
+  const auto K = static_cast<double>(count);
   // A NaN or infinity has no place in the order (nor in a mean).
-  if (!std::isfinite(sum)) throw std::invalid_argument("summarise: non-finite outcome");
-  const double mean0 = sum / K;
-  double dev = 0.0;
-  double dev2 = 0.0;
-  for (double v : x) {
-    const double d = v - mean0;
-    dev += d;
-    dev2 += d * d;
-  }
-  out.mean = mean0 + dev / K;
-  out.sd = x.size() > 1 ? std::sqrt(std::max(0.0, (dev2 - dev * dev / K) / (K - 1.0))) : 0.0;
+  if (!std::isfinite(sums.sum)) throw std::invalid_argument("summarise: non-finite outcome");
+  const double mean0 = sums.sum / K;
+  out.mean = mean0 + sums.dev / K;
+  out.sd =
+      count > 1 ? std::sqrt(std::max(0.0, (sums.dev2 - sums.dev * sums.dev / K) / (K - 1.0))) : 0.0;
   out.se_mean = out.sd / std::sqrt(K);
   out.cv = budget == 0.0 ? kNaN : out.sd / budget;
 }
@@ -80,14 +74,20 @@ void fill_order_statistics(std::span<const double> x, IndexPair ci, HolderSummar
 
 }  // namespace
 
-void summarise_into(std::span<double> outcomes, double budget, std::span<const double> thresholds,
-                    HolderSummary& out) {
+void summarise_into(const ColumnSums& sums, std::span<double> outcomes, double budget,
+                    std::span<const double> thresholds, HolderSummary& out) {
   if (outcomes.empty()) throw std::invalid_argument("summarise: no outcomes");
-  fill_moments(outcomes, budget, out);  // in path order, before sorting
+  fill_moments(sums, outcomes.size(), budget, out);
   const IndexPair ci = quantile_ci_indices(outcomes.size(), kCiQuantile, kCiLevel);
   sort_values(outcomes);
   fill_exceedance(outcomes, budget, thresholds, out);
   fill_order_statistics(outcomes, ci, out);
+}
+
+void summarise_into(std::span<double> outcomes, double budget, std::span<const double> thresholds,
+                    HolderSummary& out) {
+  if (outcomes.empty()) throw std::invalid_argument("summarise: no outcomes");
+  summarise_into(column_sums(outcomes), outcomes, budget, thresholds, out);
 }
 
 HolderSummary summarise(std::span<double> outcomes, double budget,
