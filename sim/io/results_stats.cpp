@@ -111,14 +111,9 @@ LevelStats summarise_dataset(const h5::Dataset& outcomes, const std::vector<doub
   out.convergence.resize(Y * H);
   const std::size_t E = extra_probs.size();
   out.extra_quantiles.resize(Y * H * E);
-  // Reused from dataset to dataset and never zeroed (each read fills what is used): a fresh
-  // zeroed slab of up to 256 MB per dataset cost its page faults and clearing every time.
-  thread_local std::unique_ptr<double[]> slab_storage;
-  thread_local std::size_t slab_size = 0;
-  if (slab_size < K * batch) {
-    slab_storage = std::make_unique_for_overwrite<double[]>(K * batch);
-    slab_size = K * batch;
-  }
+  // Not zeroed: each read fills what is used. Freed on return, before the ES attribution's
+  // buffers are allocated, so the two never add up in the peak.
+  const auto slab_storage = std::make_unique_for_overwrite<double[]>(K * batch);
   double* const slab = slab_storage.get();
   for (hsize_t y = 0; y < Y; ++y)
     for (hsize_t h0 = h_first; h0 < h_end; h0 += batch) {
