@@ -35,40 +35,34 @@ struct LevelYear {
   }
 };
 
-// Adds each row of `from` into its holders' row of `into`: to[holder_of[g]] += from[g]. Nested
-// holders are runs of consecutive sources, so one row alone is a chain of dependent loads and
-// stores through the same entry; four rows at a time are four chains side by side. Each entry
-// still receives its sources in order, so the sums keep their bits.
-void add_rows(const std::vector<std::uint32_t>& holder_of, std::size_t n_from,
-              const std::vector<const double*>& from, const std::vector<double*>& to) {
+// Sums `from` into the holders of `into` (into.gross and into's spend rows zeroed first). Rows
+// are the gross variance (row 0) and the drivers' spend (row 1 + d). Nested holders are runs of
+// consecutive sources, so one row alone is a chain of dependent loads and stores through the same
+// entry; four rows at a time are four chains side by side. Each entry still receives its sources
+// in order, so the sums keep their bits.
+void sum_into(const std::vector<std::uint32_t>& holder_of, const LevelYear& from, LevelYear& into,
+              std::size_t D) {
+  const std::size_t H = into.holders, n_from = from.holders, rows = D + 1;
+  std::fill(into.gross, into.gross + H, 0.0);
+  into.spend_rows->assign(D * H, 0.0);
+  auto src = [&](std::size_t r) { return r == 0 ? from.gross : from.spend(r - 1); };
+  auto dst = [&](std::size_t r) {
+    return r == 0 ? into.gross : into.spend_rows->data() + (r - 1) * H;
+  };
   std::size_t r = 0;
-  for (; r + 4 <= from.size(); r += 4) {
-    const double *x0 = from[r], *x1 = from[r + 1], *x2 = from[r + 2], *x3 = from[r + 3];
-    double *y0 = to[r], *y1 = to[r + 1], *y2 = to[r + 2], *y3 = to[r + 3];
+  for (; r + 4 <= rows; r += 4) {
+    const double *x0 = src(r), *x1 = src(r + 1), *x2 = src(r + 2), *x3 = src(r + 3);
+    double *y0 = dst(r), *y1 = dst(r + 1), *y2 = dst(r + 2), *y3 = dst(r + 3);
     for (std::size_t g = 0; g < n_from; ++g) {
       const std::uint32_t h = holder_of[g];
       y0[h] += x0[g], y1[h] += x1[g], y2[h] += x2[g], y3[h] += x3[g];
     }
   }
-  for (; r < from.size(); ++r)
-    for (std::size_t g = 0; g < n_from; ++g) to[r][holder_of[g]] += from[r][g];
-}
-
-// Sums `from` into the holders of `into` (into.gross and into's spend rows zeroed first).
-void sum_into(const std::vector<std::uint32_t>& holder_of, const LevelYear& from, LevelYear& into,
-              std::size_t D) {
-  const std::size_t H = into.holders;
-  std::fill(into.gross, into.gross + H, 0.0);
-  into.spend_rows->assign(D * H, 0.0);
-  thread_local std::vector<const double*> rows_from;
-  thread_local std::vector<double*> rows_to;
-  rows_from.assign({from.gross});
-  rows_to.assign({into.gross});
-  for (std::size_t d = 0; d < D; ++d) {
-    rows_from.push_back(from.spend(d));
-    rows_to.push_back(into.spend_rows->data() + d * H);
+  for (; r < rows; ++r) {
+    const double* x = src(r);
+    double* y = dst(r);
+    for (std::size_t g = 0; g < n_from; ++g) y[holder_of[g]] += x[g];
   }
-  add_rows(holder_of, from.holders, rows_from, rows_to);
 }
 
 // Adds one path's (V, x_d) of the level's holders to the attribution sums, centred on the exact

@@ -17,8 +17,8 @@ namespace {
 
 constexpr std::size_t kBatchBytes = std::size_t{256} << 20;  // the most one batch reads
 constexpr std::size_t kSlabBytes = std::size_t{32} << 20;    // what a batch aims at
-constexpr std::size_t tileBytes = std::size_t{4} << 20;  // a thread's gathered columns
-constexpr std::size_t kPrefetchRows = 8;                  // rows of the slab read ahead
+constexpr std::size_t tileBytes = std::size_t{4} << 20;      // a thread's gathered columns
+constexpr std::size_t kPrefetchRows = 8;                     // rows of the slab read ahead
 
 // Holders read at once from a [Y, K, H] dataset: whole strips of chunks (each chunk read and its
 // checksum checked once), as many as fit in kSlabBytes, else one strip if it fits in kBatchBytes,
@@ -132,7 +132,7 @@ LevelStats summarise_dataset(const h5::Dataset& outcomes, const std::vector<doub
         // more apart from the next) is read several cache lines at a time: one TLB miss and one
         // prefetch stream per row and tile rather than per cache line.
         // The rows ahead are prefetched: they are a page or more apart, too far for the
-        // hardware prefetcher, and the slab is far larger than the caches.
+        // hardware prefetcher, and the slab is about as large as the last-level cache or larger.
         thread_local std::vector<double> columns, path_order;
         columns.resize(tile * K);
         for (hsize_t t0 = range.begin(); t0 < range.end(); t0 += tile) {

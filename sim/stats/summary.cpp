@@ -86,8 +86,7 @@ void summarise_into(const ColumnSums& sums, std::span<double> outcomes, double b
 
 void summarise_into(std::span<double> outcomes, double budget, std::span<const double> thresholds,
                     HolderSummary& out) {
-  if (outcomes.empty()) throw std::invalid_argument("summarise: no outcomes");
-  summarise_into(column_sums(outcomes), outcomes, budget, thresholds, out);
+  summarise_into(column_sums(outcomes), outcomes, budget, thresholds, out);  // refuses empty
 }
 
 HolderSummary summarise(std::span<double> outcomes, double budget,
