@@ -186,6 +186,20 @@ TEST_CASE("poisson sampler: the exact pmf and Boost's law, from the mode either 
   }
 }
 
+TEST_CASE("poisson sampler: the largest mean it takes, and refusal beyond it", "[random]") {
+  // At kMaxPoissonMean the table sums ~40 sqrt(mean) terms and each draw walks ~sqrt(mean)
+  // steps; beyond it (a list of 1.9e22 patients, found by fuzzing) the table would never end.
+  constexpr std::size_t n = 4096;
+  const std::vector<double> means(n, kMaxPoissonMean);
+  const PoissonTable table(means, padded_size(n));
+  check_moments(draws::poissons(kKey, 7, table, n), kMaxPoissonMean, kMaxPoissonMean);
+  for (double mean : {std::nextafter(kMaxPoissonMean, 1e300), 1.9e22, std::nan("")}) {
+    INFO("mean " << mean);
+    const std::vector<double> one{mean};
+    CHECK_THROWS_AS(PoissonTable(one, padded_size(1)), std::domain_error);
+  }
+}
+
 TEST_CASE("severity laws: lognormal, Pareto and gamma costs against Boost's laws", "[random]") {
   SECTION("lognormal (median 8000, sigma 1)") {
     SeverityLaw law;

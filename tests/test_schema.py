@@ -44,7 +44,7 @@ EXPRESSIBLE = """
 67-delegation-empty 68-driver-type-unknown 69-driver-type-misspelt 71-drivers-empty
 74-seasonality-eleven 79-compression-ten 82-start-full-date 84-seed-negative
 92-extends-not-a-path 94-extends-unknown-key-in-override 96-csv-delimiter-unknown
-102-capacity-negative 103-cover-one
+102-capacity-negative 103-cover-one 104-list-size-too-large
 """.split()
 
 # Valid scenarios shipped with the repository (bases/bad-base.yaml is deliberately invalid).

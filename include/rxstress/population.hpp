@@ -25,6 +25,11 @@ struct ExtraColumn {
   std::string first_bad_text;            // and what it holds
 };
 
+// The largest list size a practice may have. The largest English practice had 89,786 patients
+// in January 2021 (docs/sources.md); 10^9 leaves room for a whole ICB as one row, and keeps
+// every driver's counts (a Poisson mean grows with the list) inside what its samplers draw.
+inline constexpr double kMaxListSize = 1e9;
+
 struct Population {
   std::vector<std::string> id;
   std::vector<std::string> name;

@@ -255,6 +255,8 @@ void hcp_kernel(const high_cost_patients::Constants& c, const RoundKeys& keys,
 HWY_AFTER_NAMESPACE();
 
 #if HWY_ONCE
+#include <fmt/format.h>
+
 namespace rxstress {
 HWY_EXPORT(hcp_kernel);
 
@@ -277,7 +279,7 @@ class HighCostPatients final : public Driver {
     if (!monthly_ && cohort_years_ > 0.0)
       s.params.fail("cohort_years", "a cohort is given with payment: once",
                     "cohort_years: 0 (one-off episodes have no cohort)");
-    prepare(s.population, s.calendar.months());
+    prepare(s.params, s.population, s.calendar.months());
   }
 
   void simulate(const PathContext& ctx, DriverOutput& out) const override {
@@ -303,7 +305,7 @@ class HighCostPatients final : public Driver {
  private:
   // The per-practice Poisson laws of arrivals and (with a cohort) leavers within the horizon, and
   // the severity law's constants, prepared once.
-  void prepare(const Population& pop, int months) {
+  void prepare(const ParamNode& params, const Population& pop, int months) {
     c_.monthly = monthly_;
     c_.leave_q = hazard_ > 0.0 ? 1.0 - portable::pow(1.0 - hazard_, months) : 0.0;
     c_.per_log_stay = hazard_ > 0.0 ? 1.0 / portable::log1p(-hazard_) : 0.0;
@@ -314,11 +316,38 @@ class HighCostPatients final : public Driver {
       leavers.push_back(per_year * cohort_years_ * c_.leave_q);
     }
     const std::size_t stride = padded_size(pop.size());
+    check_counts(params, pop, arrivals, leavers);
     c_.arrivals = PoissonTable(arrivals, stride);
     if (monthly_ && c_.leave_q > 0.0 && cohort_years_ > 0.0)
       c_.leavers = PoissonTable(leavers, stride);
     c_.severity = severity_.prepared();
   }
+
+  // Bad input, located at rate_per_1000, when a practice's expected events within the horizon
+  // pass what the Poisson sampler draws, or all practices' pass kMaxEventsPerPath: each path
+  // lists its events (about 200 bytes a pair on each thread), so the list must fit in memory.
+  static void check_counts(const ParamNode& params, const Population& pop,
+                           std::span<const double> arrivals, std::span<const double> leavers) {
+    double total = 0.0;
+    for (std::size_t i = 0; i < pop.size(); ++i) {
+      const double most = std::max(arrivals[i], leavers[i]);
+      if (!(most <= kMaxPoissonMean))
+        params.fail("rate_per_1000",
+                    fmt::format("practice {} ({:g} patients) expects {:g} high-cost patients "
+                                "within the horizon; the sampler draws at most {:g} per practice",
+                                pop.id[i], pop.list_size[i], most, kMaxPoissonMean),
+                    "a rate that gives fewer (the example scenario: 0.5 per 1,000 a year)");
+      total += arrivals[i] + leavers[i];
+    }
+    if (!(total <= kMaxEventsPerPath))
+      params.fail("rate_per_1000",
+                  fmt::format("the practices expect {:g} high-cost patients within the horizon "
+                              "on every path; at most {:g} are kept in memory",
+                              total, kMaxEventsPerPath),
+                  "a rate that gives fewer (the example scenario: 0.5 per 1,000 a year)");
+  }
+
+  static constexpr double kMaxEventsPerPath = 1e7;
 
   Severity severity_;
   double rate_ = 0.0, cohort_years_ = 0.0, hazard_ = 0.0;

@@ -37,6 +37,9 @@ void check_practices(const Population& pop, const SourceLocation& where, const s
   }
 }
 
+// A practice's list size, or a median or smallest one: (0, kMaxListSize] patients.
+Range list_sizes() { return {0.0, kMaxListSize, true, false}; }
+
 const std::vector<std::string> kStandardKeys{
     "id", "name", "list_size", "annual_spend", "generic_share", "neighbourhood", "provider"};
 
@@ -73,7 +76,7 @@ void read_extra(ParamNode& p, const std::vector<std::string>& keys, Population& 
 void read_practice(ParamNode& p, const std::vector<std::string>& keys, Population& pop) {
   const std::string id = p.text("id", "practice code");
   const std::string name = p.text("name", "practice name", id);
-  const double n = p.number("list_size", Range::positive(), "patients", "registered patients");
+  const double n = p.number("list_size", list_sizes(), "patients", "registered patients");
   const double b = p.number("annual_spend", Range::non_negative(), "GBP/year", "prescribing spend");
   const double g = p.number("generic_share", Range::fraction(), "fraction", "generic share");
   const std::string nb = p.text("neighbourhood", "neighbourhood (PCN)");
@@ -136,11 +139,10 @@ Population csv_practices(ParamNode& block) {
 Population synthetic_practices(ParamNode block) {
   const auto count = block.integer("practices", 1, 100000, "practices", "number of practices");
   ParamNode size = block.child("list_size");
-  const double median = size.number("median", Range::positive(), "patients", "median list size");
+  const double median = size.number("median", list_sizes(), "patients", "median list size");
   const double sigma =
       size.number("sigma_log", Range::non_negative(), "log-scale", "sd of log list size");
-  const double smallest =
-      size.number("min", Range::positive(), "patients", "smallest list", 1000.0);
+  const double smallest = size.number("min", list_sizes(), "patients", "smallest list", 1000.0);
   size.finish();
   ParamNode spend = block.child("spend_per_patient");
   const double spend_mean = spend.number("mean", Range::positive(), "GBP/patient/year", "mean");
@@ -165,6 +167,11 @@ Population synthetic_practices(ParamNode block) {
     Stream s(static_cast<std::uint64_t>(seed), name_hash("population"), 0,
              static_cast<std::uint64_t>(i));
     const double n = std::max(smallest, std::round(median * portable::exp(sigma * draw_normal(s))));
+    if (!(n <= kMaxListSize))
+      size.fail("sigma_log",
+                fmt::format("practice {} draws {:g} patients, over {:g}", i + 1, n, kMaxListSize),
+                "a median and sigma_log that give smaller lists (the example scenario: median "
+                "7300, sigma_log 0.52)");
     const double per_patient = std::max(0.0, spend_mean + spend_sd * draw_normal(s));
     const std::int64_t nb = i * neighbourhoods / count;
     const std::int64_t pr = nb * providers / neighbourhoods;

@@ -97,8 +97,8 @@ Population read_population_csv(const std::string& path, CsvDelimiter delimiter) 
   CsvRows rows(in, path, sep, header.size());
   for (std::vector<Field> f; rows.next(f);) {
     const int row = rows.row();
-    const double n =
-        parse_number(f[col[2]], path, row, "list_size", 1.0, 1e9, "a positive number of patients");
+    const double n = parse_number(f[col[2]], path, row, "list_size", 1.0, kMaxListSize,
+                                  "a positive number of patients");
     const double b = parse_number(f[col[3]], path, row, "annual_spend", 0.0, 1e13,
                                   "a non-negative spend in GBP/year");
     const double g =

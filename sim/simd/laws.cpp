@@ -1,6 +1,7 @@
 #include "simd/laws.hpp"
 
 #include <cmath>
+#include <stdexcept>
 
 #include "rxstress/systemic.hpp"
 
@@ -77,6 +78,8 @@ void mode_probabilities(double mean, double& mode, double& p_mode, double& cdf_m
 PoissonTable::PoissonTable(std::span<const double> means, std::size_t padded)
     : mean(padded, 0.0), mode(padded, 0.0), p_mode(padded, 1.0), cdf_mode(padded, 1.0) {
   for (std::size_t i = 0; i < means.size(); ++i) {
+    if (!(means[i] <= kMaxPoissonMean))
+      throw std::domain_error("PoissonTable: a mean above kMaxPoissonMean (or NaN)");
     mean[i] = means[i];
     mode_probabilities(means[i], mode[i], p_mode[i], cdf_mode[i]);
   }

@@ -34,7 +34,12 @@ struct GammaShapes {
 
 // Poisson means of every practice, prepared for inversion from the mode: the sampler starts at
 // the mode with its probability and cumulative probability and walks down or up, so a draw costs
-// about sqrt(mean) steps whatever the mean. Padded like every practice array.
+// about sqrt(mean) steps whatever the mean. Padded like every practice array. Means above
+// kMaxPoissonMean are refused (std::domain_error): the table's sum and every draw would walk
+// millions of steps, and at 2^53 a step no longer moves. A driver checks its means first and
+// reports a scenario that asks for more as bad input.
+inline constexpr double kMaxPoissonMean = 1e6;
+
 struct PoissonTable {
   std::vector<double> mean, mode, p_mode, cdf_mode;
   // `means` of the practices, padded with zeros to `padded` entries.
