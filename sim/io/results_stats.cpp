@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/task_group.h>
 
 #include <algorithm>
 #include <array>
@@ -97,6 +98,63 @@ void write_convergence(h5::Group& st, const std::vector<stats::Convergence>& c, 
 
 }  // namespace
 
+namespace {
+
+// Holders [h0, h0 + n) of year y: what one read brings in.
+struct Strip {
+  hsize_t y = 0, h0 = 0, n = 0;
+};
+
+// A strip of a [Y, K, H] dataset (or a [Y, K] one: one holder) into `slab`, as [K, n].
+void read_strip(const h5::Dataset& outcomes, hsize_t K, Strip s, double* slab) {
+  if (outcomes.dims().size() > 2) {
+    const hsize_t off[] = {s.y, 0, s.h0}, cnt[] = {1, K, s.n};
+    outcomes.read_slab<double>(off, cnt, slab);
+  } else {
+    const hsize_t off[] = {s.y, 0}, cnt[] = {1, K};
+    outcomes.read_slab<double>(off, cnt, slab);
+  }
+}
+
+// The summaries of a strip's holders, from its slab, into their slots of `out` (holder j of year
+// y at y * H + j).
+void summarise_strip(const double* slab, hsize_t K, hsize_t H, Strip s,
+                     const std::vector<double>& budget, const std::vector<double>& thresholds,
+                     std::span<const double> extra_probs, LevelStats& out) {
+  const hsize_t n = s.n, tile = std::clamp<hsize_t>(tileBytes / (8 * K), 8, 64);
+  const std::size_t E = extra_probs.size();
+  // Holders are independent: summarised in parallel, each into its own slot, so the results
+  // do not depend on the thread count.
+  tbb::parallel_for(tbb::blocked_range<hsize_t>(0, n, tile), [&](const auto& range) {
+    // Columns are gathered a tile of holders at a time, so each row of the slab (a page or
+    // more apart from the next) is read several cache lines at a time: one TLB miss and one
+    // prefetch stream per row and tile rather than per cache line.
+    // The rows ahead are prefetched: they are a page or more apart, too far for the
+    // hardware prefetcher, and the slab is about as large as the last-level cache or larger.
+    thread_local std::vector<double> columns, path_order;
+    columns.resize(tile * K);
+    for (hsize_t t0 = range.begin(); t0 < range.end(); t0 += tile) {
+      const hsize_t width = std::min(tile, range.end() - t0);
+      for (hsize_t k = 0; k < K; ++k) {
+        if (k + kPrefetchRows < K)
+          for (hsize_t c = 0; c < width; c += 8)
+            __builtin_prefetch(slab + (k + kPrefetchRows) * n + t0 + c);
+        for (hsize_t c = 0; c < width; ++c) columns[c * K + k] = slab[k * n + t0 + c];
+      }
+      for (hsize_t c = 0; c < width; ++c) {
+        const std::span<double> column(columns.data() + c * K, K);
+        const hsize_t j = s.y * H + s.h0 + t0 + c;
+        stats::summarise_column(column, budget[j], thresholds, path_order, out.holders[j],
+                                out.convergence[j]);
+        for (std::size_t e = 0; e < E; ++e)  // the column is sorted now
+          out.extra_quantiles[j * E + e] = stats::quantile_sorted(column, extra_probs[e]);
+      }
+    }
+  });
+}
+
+}  // namespace
+
 LevelStats summarise_dataset(const h5::Dataset& outcomes, const std::vector<double>& budget,
                              const std::vector<double>& thresholds,
                              std::span<const double> extra_probs, hsize_t first_holder,
@@ -105,55 +163,32 @@ LevelStats summarise_dataset(const h5::Dataset& outcomes, const std::vector<doub
   const hsize_t Y = dims[0], K = dims[1], H = dims.size() > 2 ? dims[2] : 1;
   const hsize_t h_end = std::min(end_holder, H), h_first = std::min(first_holder, h_end);
   const hsize_t batch = std::clamp<hsize_t>(holder_batch(outcomes, K), 1, H);
-  const hsize_t tile = std::clamp<hsize_t>(tileBytes / (8 * K), 8, 64);
   LevelStats out;
   out.holders.resize(Y * H);
   out.convergence.resize(Y * H);
-  const std::size_t E = extra_probs.size();
-  out.extra_quantiles.resize(Y * H * E);
+  out.extra_quantiles.resize(Y * H * extra_probs.size());
+  std::vector<Strip> strips;
+  for (hsize_t y = 0; y < Y; ++y)
+    for (hsize_t h0 = h_first; h0 < h_end; h0 += batch)
+      strips.push_back({y, h0, std::min(batch, h_end - h0)});
+  if (strips.empty()) return out;
+  // Two slabs: the next strip is read on this thread (HDF5, and MPI-IO under it, are called from
+  // one thread only) while the workers summarise the last one, so reading and checking the
+  // chunks no longer idles the other threads. With one thread the two simply take turns.
   // Not zeroed: each read fills what is used. Freed on return, before the ES attribution's
   // buffers are allocated, so the two never add up in the peak.
-  const auto slab_storage = std::make_unique_for_overwrite<double[]>(K * batch);
-  double* const slab = slab_storage.get();
-  for (hsize_t y = 0; y < Y; ++y)
-    for (hsize_t h0 = h_first; h0 < h_end; h0 += batch) {
-      const hsize_t n = std::min(batch, h_end - h0);
-      if (dims.size() > 2) {
-        const hsize_t off[] = {y, 0, h0}, cnt[] = {1, K, n};
-        outcomes.read_slab<double>(off, cnt, slab);
-      } else {
-        const hsize_t off[] = {y, 0}, cnt[] = {1, K};
-        outcomes.read_slab<double>(off, cnt, slab);
-      }
-      // Holders are independent: summarised in parallel, each into its own slot, so the results
-      // do not depend on the thread count.
-      tbb::parallel_for(tbb::blocked_range<hsize_t>(0, n, tile), [&](const auto& range) {
-        // Columns are gathered a tile of holders at a time, so each row of the slab (a page or
-        // more apart from the next) is read several cache lines at a time: one TLB miss and one
-        // prefetch stream per row and tile rather than per cache line.
-        // The rows ahead are prefetched: they are a page or more apart, too far for the
-        // hardware prefetcher, and the slab is about as large as the last-level cache or larger.
-        thread_local std::vector<double> columns, path_order;
-        columns.resize(tile * K);
-        for (hsize_t t0 = range.begin(); t0 < range.end(); t0 += tile) {
-          const hsize_t width = std::min(tile, range.end() - t0);
-          for (hsize_t k = 0; k < K; ++k) {
-            if (k + kPrefetchRows < K)
-              for (hsize_t c = 0; c < width; c += 8)
-                __builtin_prefetch(slab + (k + kPrefetchRows) * n + t0 + c);
-            for (hsize_t c = 0; c < width; ++c) columns[c * K + k] = slab[k * n + t0 + c];
-          }
-          for (hsize_t c = 0; c < width; ++c) {
-            const std::span<double> column(columns.data() + c * K, K);
-            const hsize_t j = y * H + h0 + t0 + c;
-            stats::summarise_column(column, budget[j], thresholds, path_order, out.holders[j],
-                                    out.convergence[j]);
-            for (std::size_t e = 0; e < E; ++e)  // the column is sorted now
-              out.extra_quantiles[j * E + e] = stats::quantile_sorted(column, extra_probs[e]);
-          }
-        }
-      });
-    }
+  std::array<std::unique_ptr<double[]>, 2> slabs{
+      std::make_unique_for_overwrite<double[]>(K * batch),
+      strips.size() > 1 ? std::make_unique_for_overwrite<double[]>(K * batch) : nullptr};
+  read_strip(outcomes, K, strips[0], slabs[0].get());
+  for (std::size_t i = 0; i < strips.size(); ++i) {
+    tbb::task_group summaries;
+    summaries.run([&, i] {
+      summarise_strip(slabs[i % 2].get(), K, H, strips[i], budget, thresholds, extra_probs, out);
+    });
+    if (i + 1 < strips.size()) read_strip(outcomes, K, strips[i + 1], slabs[(i + 1) % 2].get());
+    summaries.wait();
+  }
   return out;
 }
 
