@@ -7,6 +7,7 @@
 #include <hwy/detect_targets.h>
 
 #include <algorithm>
+#include <bit>
 #include <boost/random/beta_distribution.hpp>
 #include <boost/random/exponential_distribution.hpp>
 #include <boost/random/gamma_distribution.hpp>
@@ -184,6 +185,42 @@ TEST_CASE("poisson sampler: the exact pmf and Boost's law, from the mode either 
     const auto [chi2b, dfb] = chi_square(histogram(x, cells), histogram(theirs, cells));
     CHECK(chi2b < chi2_critical(dfb) * 2.0);  // two samples: each cell's variance doubles
   }
+}
+
+// The Poisson count of practice i by the step-by-step walk from the mode, in scalar arithmetic:
+// the sampler's definition, which its table of thresholds must reproduce bit for bit.
+double poisson_walk(const PoissonTable& t, std::size_t i, double u) {
+  const double mean = t.mean[i];
+  double k = t.mode[i], p = t.p_mode[i], cdf = t.cdf_mode[i];
+  while (u < cdf - p && k > 0.0) cdf = cdf - p, p = p * k / mean, k = k - 1.0;
+  bool up = u >= cdf;
+  while (up) {
+    k = k + 1.0, p = p * mean / k, cdf = cdf + p;
+    up = u >= cdf && p > 0.0;
+  }
+  return k;
+}
+
+TEST_CASE("poisson sampler: its thresholds give the step-by-step walk's counts", "[random]") {
+  // Means whose walks stay within the table's steps (0.3, 4.5), often pass them (29.5) and always
+  // do (1200, 2500: e^-mean underflows); a zero mean; neighbours with different means.
+  const std::vector<double> kinds{0.0, 0.3, 4.5, 29.5, 1200.0, 2500.0};
+  constexpr std::size_t n = 6000;
+  std::vector<double> means(n);
+  for (std::size_t i = 0; i < n; ++i) means[i] = kinds[(i * 7 + i / 6) % kinds.size()];
+  const PoissonTable table(means, padded_size(n));
+  const auto k = draws::poissons(kKey, 3, table, n);
+  const auto words = draws::philox_blocks(kKey, 3, 0, 0, n);
+  std::size_t beyond = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint64_t bits = std::uint64_t{words[i][0]} << 20 | words[i][1] >> 12;
+    const double u = (std::bit_cast<double>(bits | 0x3FF0000000000000ull) - 1.0) + 0x1p-53;
+    const double want = poisson_walk(table, i, u);
+    beyond += std::abs(want - table.mode[i]) > PoissonTable::kSteps;
+    INFO("practice " << i << ", mean " << means[i] << ", u " << u);
+    REQUIRE(std::bit_cast<std::uint64_t>(k[i]) == std::bit_cast<std::uint64_t>(want));
+  }
+  CHECK(beyond > n / 4);  // the step-by-step continuation was exercised
 }
 
 TEST_CASE("poisson sampler: the largest mean it takes, and refusal beyond it", "[random]") {

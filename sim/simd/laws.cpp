@@ -1,6 +1,7 @@
 #include "simd/laws.hpp"
 
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 #include "rxstress/systemic.hpp"
@@ -73,16 +74,49 @@ void mode_probabilities(double mean, double& mode, double& p_mode, double& cdf_m
   cdf_mode = cdf;
 }
 
+constexpr double kInfinity = std::numeric_limits<double>::infinity();
+
+// Practice i's first kSteps steps down and up from the mode, with the operations and order of
+// the vector sampler's step-by-step walk (simd/poisson-inl.h), so their thresholds and the
+// states after them are its own numbers.
+void walk_thresholds(PoissonTable& t, std::size_t i) {
+  const std::size_t padded = t.mean.size();
+  const double mean = t.mean[i];
+  double k = t.mode[i], p = t.p_mode[i], cdf = t.cdf_mode[i];
+  for (std::size_t j = 0; j < PoissonTable::kSteps; ++j) {
+    t.down[j * padded + i] = k > 0.0 ? cdf - p : -kInfinity;
+    if (k > 0.0) cdf = cdf - p, p = p * k / mean, k = k - 1.0;
+  }
+  t.down_p[i] = p, t.down_cdf[i] = cdf;
+  k = t.mode[i], p = t.p_mode[i], cdf = t.cdf_mode[i];
+  bool stepping = true;  // until p underflows to 0
+  for (std::size_t j = 0; j < PoissonTable::kSteps; ++j) {
+    t.up[j * padded + i] = stepping ? cdf : kInfinity;
+    if (stepping) k = k + 1.0, p = p * mean / k, cdf = cdf + p, stepping = p > 0.0;
+  }
+  t.up_p[i] = p, t.up_cdf[i] = cdf;
+}
+
 }  // namespace
 
 PoissonTable::PoissonTable(std::span<const double> means, std::size_t padded)
-    : mean(padded, 0.0), mode(padded, 0.0), p_mode(padded, 1.0), cdf_mode(padded, 1.0) {
+    : mean(padded, 0.0),
+      mode(padded, 0.0),
+      p_mode(padded, 1.0),
+      cdf_mode(padded, 1.0),
+      down(kSteps * padded),
+      up(kSteps * padded),
+      down_p(padded),
+      down_cdf(padded),
+      up_p(padded),
+      up_cdf(padded) {
   for (std::size_t i = 0; i < means.size(); ++i) {
     if (!(means[i] <= kMaxPoissonMean))
       throw std::domain_error("PoissonTable: a mean above kMaxPoissonMean (or NaN)");
     mean[i] = means[i];
     mode_probabilities(means[i], mode[i], p_mode[i], cdf_mode[i]);
   }
+  for (std::size_t i = 0; i < padded; ++i) walk_thresholds(*this, i);
 }
 
 }  // namespace rxstress

@@ -40,8 +40,20 @@ struct GammaShapes {
 // reports a scenario that asks for more as bad input.
 inline constexpr double kMaxPoissonMean = 1e6;
 
+//
+// The walk's first kSteps steps either way depend only on the practice, not on u: they are done
+// once here, and a draw compares u with their thresholds (no division on its path) until it
+// stops or runs past them; then it carries on step by step from the state kept for that, with
+// the same arithmetic. Every draw is bit for bit that of the step-by-step walk.
 struct PoissonTable {
+  static constexpr std::size_t kSteps = 8;
   std::vector<double> mean, mode, p_mode, cdf_mode;
+  // [j * padded + i]: the walk takes step j + 1 down while u < down[j] (P(K <= mode - j - 1) as
+  // the walk computes it; -inf where k = 0 leaves no step), and step j + 1 up while
+  // u >= up[j] (P(K <= mode + j); +inf once the probabilities have underflowed to 0).
+  std::vector<double> down, up;
+  // p and P(K <= k) after kSteps steps down, and after kSteps steps up.
+  std::vector<double> down_p, down_cdf, up_p, up_cdf;
   // `means` of the practices, padded with zeros to `padded` entries.
   PoissonTable(std::span<const double> means, std::size_t padded);
   PoissonTable() = default;

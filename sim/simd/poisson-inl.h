@@ -15,30 +15,69 @@ namespace rxstress::HWY_NAMESPACE {
 
 // The Poisson count of practices i .. i + lanes - 1 by inversion of the uniform u: the smallest k
 // with u < P(K <= k), found by walking from the mode. Each lane walks on its own values (inactive
-// lanes keep theirs), so a lane's count does not depend on its neighbours.
+// lanes keep theirs), so a lane's count does not depend on its neighbours. The first
+// PoissonTable::kSteps steps either way compare u with the table's thresholds; a lane that goes
+// further carries on step by step (poisson_walk_down / _up) from the state the table kept.
 template <class DF>
-HWY_INLINE VecF<DF> poisson_draw(DF df, const PoissonTable& law, std::size_t i, VecF<DF> u) {
-  const auto mean = hn::LoadU(df, law.mean.data() + i);
-  auto k = hn::LoadU(df, law.mode.data() + i);
-  auto p = hn::LoadU(df, law.p_mode.data() + i);
-  auto cdf = hn::LoadU(df, law.cdf_mode.data() + i);
-  const auto zero = hn::Zero(df), one = hn::Set(df, 1.0);
+HWY_INLINE VecF<DF> poisson_walk_down(DF df, const PoissonTable& law, std::size_t i, VecF<DF> u,
+                                      VecF<DF> k, hn::Mask<DF> down) {
+  const auto mean = hn::LoadU(df, law.mean.data() + i), zero = hn::Zero(df);
+  auto p = hn::LoadU(df, law.down_p.data() + i), cdf = hn::LoadU(df, law.down_cdf.data() + i);
   // Down while P(K <= k - 1) = cdf - p is still above u.
-  auto down = hn::And(hn::Lt(u, hn::Sub(cdf, p)), hn::Gt(k, zero));
+  down = hn::And(down, hn::And(hn::Lt(u, hn::Sub(cdf, p)), hn::Gt(k, zero)));
   while (!hn::AllFalse(df, down)) {
     cdf = hn::IfThenElse(down, hn::Sub(cdf, p), cdf);
     p = hn::IfThenElse(down, hn::Div(hn::Mul(p, k), mean), p);
-    k = hn::IfThenElse(down, hn::Sub(k, one), k);
+    k = hn::IfThenElse(down, hn::Sub(k, hn::Set(df, 1.0)), k);
     down = hn::And(down, hn::And(hn::Lt(u, hn::Sub(cdf, p)), hn::Gt(k, zero)));
   }
-  // Up while u is at or above P(K <= k). A lane whose probabilities underflow to 0 stops (only
-  // when rounding left the summed probabilities below u, u within ~1e-15 of 1).
-  auto up = hn::Ge(u, cdf);
+  return k;
+}
+
+// Up while u is at or above P(K <= k). A lane whose probabilities underflow to 0 stops (only
+// when rounding left the summed probabilities below u, u within ~1e-15 of 1).
+template <class DF>
+HWY_INLINE VecF<DF> poisson_walk_up(DF df, const PoissonTable& law, std::size_t i, VecF<DF> u,
+                                    VecF<DF> k, hn::Mask<DF> up) {
+  const auto mean = hn::LoadU(df, law.mean.data() + i), zero = hn::Zero(df);
+  auto p = hn::LoadU(df, law.up_p.data() + i), cdf = hn::LoadU(df, law.up_cdf.data() + i);
+  up = hn::And(up, hn::And(hn::Ge(u, cdf), hn::Gt(p, zero)));
   while (!hn::AllFalse(df, up)) {
-    k = hn::IfThenElse(up, hn::Add(k, one), k);
+    k = hn::IfThenElse(up, hn::Add(k, hn::Set(df, 1.0)), k);
     p = hn::IfThenElse(up, hn::Div(hn::Mul(p, mean), k), p);
     cdf = hn::IfThenElse(up, hn::Add(cdf, p), cdf);
     up = hn::And(up, hn::And(hn::Ge(u, cdf), hn::Gt(p, zero)));
+  }
+  return k;
+}
+
+template <class DF>
+HWY_INLINE VecF<DF> poisson_draw(DF df, const PoissonTable& law, std::size_t i, VecF<DF> u) {
+  const std::size_t padded = law.mean.size();
+  const auto one = hn::Set(df, 1.0);
+  auto k = hn::LoadU(df, law.mode.data() + i);
+  // A lane below the first threshold down cannot be at or above the first one up (u < cdf - p
+  // <= cdf): the two walks never both move.
+  auto down = hn::Lt(u, hn::LoadU(df, law.down.data() + i));
+  if (!hn::AllFalse(df, down)) {
+    for (std::size_t j = 1;; ++j) {
+      k = hn::IfThenElse(down, hn::Sub(k, one), k);
+      if (j == PoissonTable::kSteps) {
+        k = poisson_walk_down(df, law, i, u, k, down);
+        break;
+      }
+      down = hn::And(down, hn::Lt(u, hn::LoadU(df, law.down.data() + j * padded + i)));
+      if (hn::AllFalse(df, down)) break;
+    }
+  }
+  auto up = hn::Ge(u, hn::LoadU(df, law.up.data() + i));
+  if (!hn::AllFalse(df, up)) {
+    for (std::size_t j = 1;; ++j) {
+      k = hn::IfThenElse(up, hn::Add(k, one), k);
+      if (j == PoissonTable::kSteps) return poisson_walk_up(df, law, i, u, k, up);
+      up = hn::And(up, hn::Ge(u, hn::LoadU(df, law.up.data() + j * padded + i)));
+      if (hn::AllFalse(df, up)) break;
+    }
   }
   return k;
 }
