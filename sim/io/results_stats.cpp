@@ -174,20 +174,26 @@ LevelStats summarise_dataset(const h5::Dataset& outcomes, const std::vector<doub
   if (strips.empty()) return out;
   // Two slabs: the next strip is read on this thread (HDF5, and MPI-IO under it, are called from
   // one thread only) while the workers summarise the last one, so reading and checking the
-  // chunks no longer idles the other threads. With one thread the two simply take turns.
+  // chunks no longer idles the other threads; with one thread the two simply take turns. Only
+  // when both fit in kBatchBytes, the pass's bound on what it reads at once (at 40,000 paths a
+  // strip of 512 holders is 164 MB): beyond, one slab, read between summaries.
   // Not zeroed: each read fills what is used. Freed on return, before the ES attribution's
   // buffers are allocated, so the two never add up in the peak.
+  const bool overlap = strips.size() > 1 && 2 * 8 * K * batch <= kBatchBytes;
   std::array<std::unique_ptr<double[]>, 2> slabs{
       std::make_unique_for_overwrite<double[]>(K * batch),
-      strips.size() > 1 ? std::make_unique_for_overwrite<double[]>(K * batch) : nullptr};
+      overlap ? std::make_unique_for_overwrite<double[]>(K * batch) : nullptr};
   read_strip(outcomes, K, strips[0], slabs[0].get());
   for (std::size_t i = 0; i < strips.size(); ++i) {
+    const double* slab = slabs[overlap ? i % 2 : 0].get();
+    const bool more = i + 1 < strips.size();
     tbb::task_group summaries;
-    summaries.run([&, i] {
-      summarise_strip(slabs[i % 2].get(), K, H, strips[i], budget, thresholds, extra_probs, out);
+    summaries.run([&, slab, i] {
+      summarise_strip(slab, K, H, strips[i], budget, thresholds, extra_probs, out);
     });
-    if (i + 1 < strips.size()) read_strip(outcomes, K, strips[i + 1], slabs[(i + 1) % 2].get());
+    if (overlap && more) read_strip(outcomes, K, strips[i + 1], slabs[(i + 1) % 2].get());
     summaries.wait();
+    if (!overlap && more) read_strip(outcomes, K, strips[i + 1], slabs[0].get());
   }
   return out;
 }
