@@ -328,6 +328,8 @@ class HighCostPatients final : public Driver {
   // lists its events (about 200 bytes a pair on each thread), so the list must fit in memory.
   static void check_counts(const ParamNode& params, const Population& pop,
                            std::span<const double> arrivals, std::span<const double> leavers) {
+    constexpr const char* kFewer =
+        "a rate that gives fewer (the example scenario: 0.5 per 1,000 a year)";
     double total = 0.0;
     for (std::size_t i = 0; i < pop.size(); ++i) {
       const double most = std::max(arrivals[i], leavers[i]);
@@ -336,7 +338,7 @@ class HighCostPatients final : public Driver {
                     fmt::format("practice {} ({:g} patients) expects {:g} high-cost patients "
                                 "within the horizon; the sampler draws at most {:g} per practice",
                                 pop.id[i], pop.list_size[i], most, kMaxPoissonMean),
-                    "a rate that gives fewer (the example scenario: 0.5 per 1,000 a year)");
+                    kFewer);
       total += arrivals[i] + leavers[i];
     }
     if (!(total <= kMaxEventsPerPath))
@@ -344,7 +346,7 @@ class HighCostPatients final : public Driver {
                   fmt::format("the practices expect {:g} high-cost patients within the horizon "
                               "on every path; at most {:g} are kept in memory",
                               total, kMaxEventsPerPath),
-                  "a rate that gives fewer (the example scenario: 0.5 per 1,000 a year)");
+                  kFewer);
   }
 
   static constexpr double kMaxEventsPerPath = 1e7;

@@ -96,18 +96,17 @@ void write_convergence(h5::Group& st, const std::vector<stats::Convergence>& c, 
                                          "errors, over the first K/8, K/4, K/2 and K paths"));
 }
 
-}  // namespace
-
-namespace {
-
 // Holders [h0, h0 + n) of year y: what one read brings in.
 struct Strip {
   hsize_t y = 0, h0 = 0, n = 0;
 };
 
-// A strip of a [Y, K, H] dataset (or a [Y, K] one: one holder) into `slab`, as [K, n].
-void read_strip(const h5::Dataset& outcomes, hsize_t K, Strip s, double* slab) {
-  if (outcomes.dims().size() > 2) {
+// A strip of a [Y, K, H] dataset (or a [Y, K] one: one holder) of dimensions `dims` into
+// `slab`, as [K, n].
+void read_strip(const h5::Dataset& outcomes, const std::vector<hsize_t>& dims, Strip s,
+                double* slab) {
+  const hsize_t K = dims[1];
+  if (dims.size() > 2) {
     const hsize_t off[] = {s.y, 0, s.h0}, cnt[] = {1, K, s.n};
     outcomes.read_slab<double>(off, cnt, slab);
   } else {
@@ -183,7 +182,7 @@ LevelStats summarise_dataset(const h5::Dataset& outcomes, const std::vector<doub
   std::array<std::unique_ptr<double[]>, 2> slabs{
       std::make_unique_for_overwrite<double[]>(K * batch),
       overlap ? std::make_unique_for_overwrite<double[]>(K * batch) : nullptr};
-  read_strip(outcomes, K, strips[0], slabs[0].get());
+  read_strip(outcomes, dims, strips[0], slabs[0].get());
   for (std::size_t i = 0; i < strips.size(); ++i) {
     const double* slab = slabs[overlap ? i % 2 : 0].get();
     const bool more = i + 1 < strips.size();
@@ -191,9 +190,9 @@ LevelStats summarise_dataset(const h5::Dataset& outcomes, const std::vector<doub
     summaries.run([&, slab, i] {
       summarise_strip(slab, K, H, strips[i], budget, thresholds, extra_probs, out);
     });
-    if (overlap && more) read_strip(outcomes, K, strips[i + 1], slabs[(i + 1) % 2].get());
+    if (overlap && more) read_strip(outcomes, dims, strips[i + 1], slabs[(i + 1) % 2].get());
     summaries.wait();
-    if (!overlap && more) read_strip(outcomes, K, strips[i + 1], slabs[0].get());
+    if (!overlap && more) read_strip(outcomes, dims, strips[i + 1], slabs[0].get());
   }
   return out;
 }

@@ -32,15 +32,15 @@ struct GammaShapes {
   GammaShapes() = default;
 };
 
-// Poisson means of every practice, prepared for inversion from the mode: the sampler starts at
-// the mode with its probability and cumulative probability and walks down or up, so a draw costs
-// about sqrt(mean) steps whatever the mean. Padded like every practice array. Means above
-// kMaxPoissonMean are refused (std::domain_error): the table's sum and every draw would walk
-// millions of steps, and at 2^53 a step no longer moves. A driver checks its means first and
-// reports a scenario that asks for more as bad input.
+// The largest Poisson mean a PoissonTable takes; above it (or NaN) the table throws
+// std::domain_error: its sum and every draw would walk millions of steps, and at 2^53 a step no
+// longer moves. A driver checks its means first and reports a scenario that asks for more as bad
+// input.
 inline constexpr double kMaxPoissonMean = 1e6;
 
-//
+// Poisson means of every practice, prepared for inversion from the mode: the sampler starts at
+// the mode with its probability and cumulative probability and walks down or up, so a draw costs
+// about sqrt(mean) steps whatever the mean. Padded like every practice array.
 // The walk's first kSteps steps either way depend only on the practice, not on u: they are done
 // once here, and a draw compares u with their thresholds (no division on its path) until it
 // stops or runs past them; then it carries on step by step from the state kept for that, with
