@@ -141,15 +141,14 @@ void BM_SummariseColumn(benchmark::State& state) {
   std::mt19937_64 rng(2);
   std::normal_distribution<double> z;
   const double budget = 1.0e6;
-  std::vector<double> outcomes(K), column(K), path_order;
+  std::vector<double> outcomes(K), column(K);
   for (double& x : outcomes) x = budget * (0.01 + 0.03 * z(rng));
   const std::vector<double> thresholds{0.0, 0.01, 0.02, 0.05, 0.10};
   rxstress::stats::HolderSummary summary;
   rxstress::stats::Convergence convergence;
   for (auto _ : state) {
     std::copy(outcomes.begin(), outcomes.end(), column.begin());
-    rxstress::stats::summarise_column(column, budget, thresholds, path_order, summary,
-                                      convergence);
+    rxstress::stats::summarise_column(column, budget, thresholds, {}, {}, summary, convergence);
     benchmark::DoNotOptimize(summary);
     benchmark::DoNotOptimize(convergence);
   }

@@ -395,68 +395,15 @@ TEST_CASE("CoMoments share recovers a known variance split", "[stats]") {
   CHECK(std::abs(co.share(1) - 0.8) < tolerance);
 }
 
-TEST_CASE("sort_values orders like std::sort; select places order statistics", "[stats]") {
-  std::mt19937_64 rng(7);
-  std::uniform_real_distribution<double> exponent(-320.0, 300.0);
-  std::uniform_int_distribution<int> coin(0, 5);
-  for (std::size_t n : {0, 1, 255, 256, 5000}) {
-    std::vector<double> x(n);
-    for (auto& v : x) {
-      const int c = coin(rng);
-      // Wide magnitudes (subnormals too) of both signs, signed zeros and repeated values.
-      v = c == 0   ? 0.0
-          : c == 1 ? -0.0
-          : c == 2 ? -3.5
-                   : (c == 3 ? -1.0 : 1.0) * std::pow(10.0, exponent(rng));
-    }
-    std::vector<double> want = x, got = x;
-    std::sort(want.begin(), want.end());
-    st::sort_values(got);
-    INFO("n = " << n);
-    CHECK(got == want);  // == treats -0.0 and +0.0 as equal, as std::sort's order does
-    CHECK(std::is_sorted(got.begin(), got.end()));
-    if (n < 10) continue;
-    std::vector<double> sel = x;
-    const std::vector<std::size_t> ks{0, n / 3, n / 2, n - 1};
-    st::select_order_statistics(sel, ks);
-    for (std::size_t k : ks) CHECK(sel[k] == want[k]);
-  }
-  std::vector<double> same(1000, 42.0);  // every digit shared: each pass is skipped
-  st::sort_values(same);
-  CHECK(std::count(same.begin(), same.end(), 42.0) == 1000);
-}
-
-TEST_CASE("sort_values orders values that share their top 33 bits", "[stats]") {
-  // The radix passes look only at the top 33 bits (a relative resolution of 5e-7); the runs of
-  // values that share them are finished by a comparison sort: long runs (values 1e-9 apart
-  // relative to their size) and short ones (a few values per run), of both signs.
-  std::mt19937_64 rng(11);
-  std::uniform_int_distribution<int> offset(0, 5000), few(0, 3);
-  for (double scale : {1e-9, 1e-7, 1e-6}) {
-    std::vector<double> x(4000);
-    for (std::size_t i = 0; i < x.size(); ++i) {
-      const double base = i % 2 ? 1.0e6 : -2.5e5;
-      x[i] = base * (1.0 + scale * (scale < 1e-8 ? offset(rng) : few(rng) + 1e-3 * offset(rng)));
-    }
-    std::vector<double> want = x, got = x;
-    std::sort(want.begin(), want.end());
-    st::sort_values(got);
-    INFO("relative spread " << scale);
-    CHECK(got == want);
-  }
-}
-
 TEST_CASE("the convergence table's order statistics equal those of a full sort of each prefix",
           "[stats]") {
-  // The prefixes' order statistics are selected among the values above the whole sample's 80 %
-  // quantile when enough of them pass, and from the whole prefix otherwise: both branches, and
-  // ties, against sorting each prefix.
+  // The prefixes' order statistics are found walking down the whole column's order from its
+  // largest value: a column in random order, one whose largest values all lie past the first
+  // prefixes (the walk goes far down for them), and ties, against sorting each prefix.
   std::mt19937_64 rng(5);
   std::normal_distribution<double> z;
   auto check = [](const std::vector<double>& x, const char* what) {
-    std::vector<double> sorted = x;
-    std::sort(sorted.begin(), sorted.end());
-    const auto c = st::convergence(x, sorted);
+    const auto c = st::convergence(x);
     for (std::size_t s = 0; s < st::Convergence::kSteps; ++s) {
       const auto n = static_cast<std::size_t>(c.paths[s]);
       std::vector<double> prefix(x.begin(), x.begin() + n);
@@ -472,8 +419,7 @@ TEST_CASE("the convergence table's order statistics equal those of a full sort o
     std::vector<double> x(K);
     for (auto& v : x) v = z(rng);
     check(x, "normal");
-    // The largest values all in the second half: the first half has none above the whole
-    // sample's 80 % quantile, so its order statistics come from the fallback.
+    // The largest values all in the second half: the first half's are met only deep down.
     std::vector<double> rising = x;
     std::sort(rising.begin(), rising.end());
     check(rising, "ascending");

@@ -65,25 +65,15 @@ struct HolderSummary {  // everything about one holder's outcomes over K paths
   std::vector<double> p_exceed;  // P(outcome > thresholds[x] * budget), one per threshold
 };
 
-// Computes the summary. `outcomes` is used as scratch: it is left sorted (the caller does not
-// need it afterwards). Throws std::invalid_argument when `outcomes` is empty or holds a NaN or
-// infinity.
-HolderSummary summarise(std::span<double> outcomes, double budget,
+// Computes the summary; `outcomes` in any order. Its order statistics are those of a full sort
+// (-0.0 before +0.0), found without one (sim/stats/order_statistics.hpp). Throws
+// std::invalid_argument when `outcomes` is empty or holds a NaN or infinity.
+HolderSummary summarise(std::span<const double> outcomes, double budget,
                         std::span<const double> thresholds);
 // As summarise, writing into `out`; reuses out.p_exceed's storage, so a caller looping over
 // holders with one HolderSummary makes no allocation per call.
-void summarise_into(std::span<double> outcomes, double budget, std::span<const double> thresholds,
-                    HolderSummary& out);
-
-// Puts the order statistics at the sorted, distinct indices `ks` of x in place (the values there
-// are then exactly those of a full sort), in O(K log |ks|).
-void select_order_statistics(std::span<double> x, std::span<const std::size_t> ks);
-
-// Sorts finite values ascending: a least-significant-digit radix sort on the top 33 bits of the
-// values' bit patterns (three 11-bit digits; digits that every value shares are skipped), then a
-// comparison sort of each run of values that share those bits. For the 10^3..10^6 outcomes of a
-// holder that is several times faster than comparison sorting. -0.0 sorts before +0.0.
-void sort_values(std::span<double> x);
+void summarise_into(std::span<const double> outcomes, double budget,
+                    std::span<const double> thresholds, HolderSummary& out);
 
 // Streaming moments (Welford, with Chan et al.'s parallel merge) for block-wise accumulation.
 // Deterministic given a fixed order of add and merge calls.
@@ -132,14 +122,15 @@ struct Convergence {
   static constexpr std::size_t kSteps = 4;
   std::array<double, kSteps> paths{}, mean{}, se_mean{}, q95{}, se_q95{};
 };
-// `outcomes` in path order; `sorted` the same values in ascending order, which gives the last
-// step's order statistics without another selection.
-Convergence convergence(std::span<const double> outcomes, std::span<const double> sorted);
+// `outcomes` in path order. Throws std::invalid_argument when it is empty.
+Convergence convergence(std::span<const double> outcomes);
 
-// One holder's column of outcomes in path order: its summary and convergence table. `column` is
-// left sorted; `scratch` keeps the path order for the convergence table (reused across calls).
-void summarise_column(std::span<double> column, double budget, std::span<const double> thresholds,
-                      std::vector<double>& scratch, HolderSummary& summary,
+// One holder's column of outcomes in path order: its summary, its convergence table, and its
+// quantiles at `extra_probs` into `extra_quantiles` (as long). `column` is not changed. Throws as
+// summarise does.
+void summarise_column(std::span<const double> column, double budget,
+                      std::span<const double> thresholds, std::span<const double> extra_probs,
+                      std::span<double> extra_quantiles, HolderSummary& summary,
                       Convergence& convergence_out);
 
 // Monte Carlo standard errors by batch means (sectioning): the K paths are cut into `batches`

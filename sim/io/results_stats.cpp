@@ -10,6 +10,9 @@
 #include <cmath>
 #include <limits>
 #include <memory>
+#include <new>
+
+#include <sys/mman.h>
 
 #include "io/results_writer.hpp"
 
@@ -96,6 +99,27 @@ void write_convergence(h5::Group& st, const std::vector<stats::Convergence>& c, 
                                          "errors, over the first K/8, K/4, K/2 and K paths"));
 }
 
+// A slab in 2 MB pages where the kernel offers them (transparent huge pages, on request): the
+// gather reads each of K rows a page or more apart, twice, so with 4 KB pages every row costs a
+// TLB miss each time (and a page-table walk is dearer still in a virtual machine).
+class Slab {
+ public:
+  static constexpr std::size_t kHugePage = std::size_t{2} << 20;
+  explicit Slab(std::size_t doubles)
+      : bytes_((doubles * sizeof(double) + kHugePage - 1) / kHugePage * kHugePage),
+        data_(static_cast<double*>(::operator new (bytes_, std::align_val_t{kHugePage}))) {
+    ::madvise(data_, bytes_, MADV_HUGEPAGE);  // advice only: refused, the pages stay 4 KB
+  }
+  ~Slab() { ::operator delete (data_, std::align_val_t{kHugePage}); }
+  Slab(const Slab&) = delete;
+  Slab& operator=(const Slab&) = delete;
+  double* get() const { return data_; }
+
+ private:
+  std::size_t bytes_;
+  double* data_;
+};
+
 // Holders [h0, h0 + n) of year y: what one read brings in.
 struct Strip {
   hsize_t y = 0, h0 = 0, n = 0;
@@ -120,7 +144,8 @@ void read_strip(const h5::Dataset& outcomes, const std::vector<hsize_t>& dims, S
 void summarise_strip(const double* slab, hsize_t K, hsize_t H, Strip s,
                      const std::vector<double>& budget, const std::vector<double>& thresholds,
                      std::span<const double> extra_probs, LevelStats& out) {
-  const hsize_t n = s.n, tile = std::clamp<hsize_t>(tileBytes / (8 * K), 8, 64);
+  const hsize_t n = s.n;
+  const hsize_t tile = std::clamp<hsize_t>(tileBytes / (8 * K), 8, 64);
   const std::size_t E = extra_probs.size();
   // Holders are independent: summarised in parallel, each into its own slot, so the results
   // do not depend on the thread count.
@@ -130,7 +155,7 @@ void summarise_strip(const double* slab, hsize_t K, hsize_t H, Strip s,
     // prefetch stream per row and tile rather than per cache line.
     // The rows ahead are prefetched: they are a page or more apart, too far for the
     // hardware prefetcher, and the slab is about as large as the last-level cache or larger.
-    thread_local std::vector<double> columns, path_order;
+    thread_local std::vector<double> columns;
     columns.resize(tile * K);
     for (hsize_t t0 = range.begin(); t0 < range.end(); t0 += tile) {
       const hsize_t width = std::min(tile, range.end() - t0);
@@ -141,12 +166,11 @@ void summarise_strip(const double* slab, hsize_t K, hsize_t H, Strip s,
         for (hsize_t c = 0; c < width; ++c) columns[c * K + k] = slab[k * n + t0 + c];
       }
       for (hsize_t c = 0; c < width; ++c) {
-        const std::span<double> column(columns.data() + c * K, K);
+        const std::span<const double> column(columns.data() + c * K, K);
         const hsize_t j = s.y * H + s.h0 + t0 + c;
-        stats::summarise_column(column, budget[j], thresholds, path_order, out.holders[j],
+        stats::summarise_column(column, budget[j], thresholds, extra_probs,
+                                std::span(out.extra_quantiles).subspan(j * E, E), out.holders[j],
                                 out.convergence[j]);
-        for (std::size_t e = 0; e < E; ++e)  // the column is sorted now
-          out.extra_quantiles[j * E + e] = stats::quantile_sorted(column, extra_probs[e]);
       }
     }
   });
@@ -179,20 +203,19 @@ LevelStats summarise_dataset(const h5::Dataset& outcomes, const std::vector<doub
   // Not zeroed: each read fills what is used. Freed on return, before the ES attribution's
   // buffers are allocated, so the two never add up in the peak.
   const bool overlap = strips.size() > 1 && 2 * 8 * K * batch <= kBatchBytes;
-  std::array<std::unique_ptr<double[]>, 2> slabs{
-      std::make_unique_for_overwrite<double[]>(K * batch),
-      overlap ? std::make_unique_for_overwrite<double[]>(K * batch) : nullptr};
-  read_strip(outcomes, dims, strips[0], slabs[0].get());
+  std::array<std::unique_ptr<Slab>, 2> slabs{std::make_unique<Slab>(K * batch),
+                                             overlap ? std::make_unique<Slab>(K * batch) : nullptr};
+  read_strip(outcomes, dims, strips[0], slabs[0]->get());
   for (std::size_t i = 0; i < strips.size(); ++i) {
-    const double* slab = slabs[overlap ? i % 2 : 0].get();
+    const double* slab = slabs[overlap ? i % 2 : 0]->get();
     const bool more = i + 1 < strips.size();
     tbb::task_group summaries;
     summaries.run([&, slab, i] {
       summarise_strip(slab, K, H, strips[i], budget, thresholds, extra_probs, out);
     });
-    if (overlap && more) read_strip(outcomes, dims, strips[i + 1], slabs[(i + 1) % 2].get());
+    if (overlap && more) read_strip(outcomes, dims, strips[i + 1], slabs[(i + 1) % 2]->get());
     summaries.wait();
-    if (!overlap && more) read_strip(outcomes, dims, strips[i + 1], slabs[0].get());
+    if (!overlap && more) read_strip(outcomes, dims, strips[i + 1], slabs[0]->get());
   }
   return out;
 }

@@ -26,6 +26,14 @@ void add_deviations(std::span<const double> x, std::size_t begin, std::size_t en
   c.dev = dev, c.dev2 = dev2, c.ss = ss;
 }
 
+// The prefixes' lengths for K paths: K/8, K/4, K/2 and K, at least 1 each.
+std::array<std::size_t, ColumnSums::kSteps> prefix_paths(std::size_t K) {
+  std::array<std::size_t, ColumnSums::kSteps> paths{};
+  for (std::size_t s = 0; s < ColumnSums::kSteps; ++s)
+    paths[s] = std::max<std::size_t>(1, K >> (ColumnSums::kSteps - 1 - s));
+  return paths;
+}
+
 }  // namespace
 
 ColumnSums column_sums(std::span<const double> x) {
@@ -33,15 +41,19 @@ ColumnSums column_sums(std::span<const double> x) {
   ColumnSums c;
   const std::size_t K = x.size();
   if (K == 0) return c;  // nothing to sum (the summary refuses an empty column)
-  for (std::size_t s = 0; s < ColumnSums::kSteps; ++s)
-    c.paths[s] = std::max<std::size_t>(1, K >> (ColumnSums::kSteps - 1 - s));
-  double sum = 0.0;
+  c.paths = prefix_paths(K);
+  double sum = 0.0, lo = x[0], hi = x[0];
   std::size_t i = 0;
   for (std::size_t s = 0; s < ColumnSums::kSteps; ++s) {
-    for (; i < c.paths[s]; ++i) sum += x[i];
+    for (; i < c.paths[s]; ++i) {
+      sum += x[i];
+      lo = x[i] < lo ? x[i] : lo;
+      hi = x[i] > hi ? x[i] : hi;
+    }
     c.mean[s] = sum / static_cast<double>(c.paths[s]);
   }
   c.sum = sum;  // paths.back() == K
+  c.min = lo, c.max = hi;
   const double mean0 = sum / static_cast<double>(K);
   add_deviations<0>(x, 0, c.paths[0], mean0, c);
   add_deviations<1>(x, c.paths[0], c.paths[1], mean0, c);

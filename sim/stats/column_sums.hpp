@@ -17,6 +17,7 @@ struct ColumnSums {
   std::array<double, kSteps> ss{};          // each prefix's sum of squared deviations from it
   double sum = 0.0;                         // of all K values
   double dev = 0.0, dev2 = 0.0;             // sums of (x - sum / K) and its square
+  double min = 0.0, max = 0.0;              // the least and largest value (NaNs aside)
 };
 
 // Every sum runs from 0 in path order with the operations a separate pass over its own values
@@ -24,12 +25,19 @@ struct ColumnSums {
 // K at the prefix's end, and the deviation sums, independent of one another, share one pass.
 ColumnSums column_sums(std::span<const double> x);
 
-// The convergence table from the sums, `outcomes` in path order and `sorted` (all of them).
-Convergence convergence(const ColumnSums& sums, std::span<const double> outcomes,
-                        std::span<const double> sorted);
+class OrderStatistics;
 
-// The summary from the sums and `outcomes`, which is sorted on the way.
-void summarise_into(const ColumnSums& sums, std::span<double> outcomes, double budget,
+// The convergence table from the sums and the column's order statistics.
+Convergence convergence(const ColumnSums& sums, OrderStatistics& order);
+
+// summarise_column with the column's sums already taken.
+void summarise_column(const ColumnSums& sums, std::span<const double> column, double budget,
+                      std::span<const double> thresholds, std::span<const double> extra_probs,
+                      std::span<double> extra_quantiles, HolderSummary& summary,
+                      Convergence& convergence_out);
+
+// The summary from the sums and the order statistics of one column.
+void summarise_into(const ColumnSums& sums, OrderStatistics& order, double budget,
                     std::span<const double> thresholds, HolderSummary& out);
 
 }  // namespace rxstress::stats

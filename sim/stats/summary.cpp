@@ -1,6 +1,5 @@
-// One holder's summary over all K path outcomes (docs/model.md §2.5), from the outcomes sorted by a
-// radix sort (sort_values), which costs less than selecting the ~30 order statistics the summary
-// reads.
+// One holder's summary over all K path outcomes (docs/model.md §2.5). Its ~30 order statistics
+// and the largest 5 % come from OrderStatistics, which sorts only the value buckets they fall in.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -9,6 +8,7 @@
 
 #include "rxstress/stats.hpp"
 #include "stats/column_sums.hpp"
+#include "stats/order_statistics.hpp"
 
 namespace rxstress::stats {
 namespace {
@@ -17,16 +17,9 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 using IndexPair = std::pair<std::size_t, std::size_t>;
 
-double quantile_in_sorted(std::span<const double> x, double p) {
-  const QuantilePoint q = quantile_point(x.size(), p);
-  return lerp(x[q.lo], x[q.hi], q.t);
-}
-
-// Mean of the `count` largest values, summed in ascending order.
-double tail_mean(std::span<const double> sorted, std::size_t count) {
-  double sum = 0.0;
-  for (double v : sorted.last(count)) sum += v;
-  return sum / static_cast<double>(count);
+double quantile_of(OrderStatistics& order, double p) {
+  const QuantilePoint q = quantile_point(order.size(), p);
+  return lerp(order.at(q.lo), order.at(q.hi), q.t);
 }
 
 // Corrected two-pass algorithm (Chan, Golub & LeVeque): the second pass's sum of deviations
@@ -44,52 +37,56 @@ void fill_moments(const ColumnSums& sums, std::size_t count, double budget, Hold
   out.cv = budget == 0.0 ? kNaN : out.sd / budget;
 }
 
-// From the sorted outcomes: the count above a limit is what lies past its upper bound.
-void fill_exceedance(std::span<const double> sorted, double budget,
+void fill_exceedance(const OrderStatistics& order, double budget,
                      std::span<const double> thresholds, HolderSummary& out) {
   out.p_exceed.resize(thresholds.size());
   for (std::size_t i = 0; i < thresholds.size(); ++i) {
-    const double limit = thresholds[i] * budget;
-    const auto above = sorted.end() - std::upper_bound(sorted.begin(), sorted.end(), limit);
-    out.p_exceed[i] = static_cast<double>(above) / static_cast<double>(sorted.size());
+    const auto above = order.count_above(thresholds[i] * budget);
+    out.p_exceed[i] = static_cast<double>(above) / static_cast<double>(order.size());
   }
 }
 
-void fill_order_statistics(std::span<const double> x, IndexPair ci, HolderSummary& out) {
-  const std::size_t K = x.size();
+void fill_order_statistics(OrderStatistics& order, IndexPair ci, HolderSummary& out) {
+  const std::size_t K = order.size();
   for (std::size_t i = 0; i < kQuantileProbs.size(); ++i) {
-    out.quantiles[i] = quantile_in_sorted(x, kQuantileProbs[i]);
+    out.quantiles[i] = quantile_of(order, kQuantileProbs[i]);
   }
   for (std::size_t i = 0; i < kAlphas.size(); ++i) {
-    out.var[i] = quantile_in_sorted(x, kAlphas[i]);
-    out.es[i] = tail_mean(x, tail_count(kAlphas[i], K));
+    out.var[i] = quantile_of(order, kAlphas[i]);
+    const std::size_t tail = tail_count(kAlphas[i], K);
+    out.es[i] = order.sum_of_largest(tail) / static_cast<double>(tail);
   }
-  out.q95_ci = {x[ci.first], x[ci.second]};
+  out.q95_ci = {order.at(ci.first), order.at(ci.second)};
   for (std::size_t i = 0; i < kReturnPeriods.size(); ++i) {
     const int rp = kReturnPeriods[i];
     out.return_period_loss[i] =
-        return_period_supported(K, rp) ? quantile_in_sorted(x, return_period_prob(rp)) : kNaN;
+        return_period_supported(K, rp) ? quantile_of(order, return_period_prob(rp)) : kNaN;
   }
 }
 
 }  // namespace
 
-void summarise_into(const ColumnSums& sums, std::span<double> outcomes, double budget,
+void summarise_into(const ColumnSums& sums, OrderStatistics& order, double budget,
+                    std::span<const double> thresholds, HolderSummary& out) {
+  if (order.size() == 0) throw std::invalid_argument("summarise: no outcomes");
+  fill_moments(sums, order.size(), budget, out);
+  const IndexPair ci = quantile_ci_indices(order.size(), kCiQuantile, kCiLevel);
+  fill_exceedance(order, budget, thresholds, out);
+  fill_order_statistics(order, ci, out);
+}
+
+void summarise_into(std::span<const double> outcomes, double budget,
                     std::span<const double> thresholds, HolderSummary& out) {
   if (outcomes.empty()) throw std::invalid_argument("summarise: no outcomes");
-  fill_moments(sums, outcomes.size(), budget, out);
-  const IndexPair ci = quantile_ci_indices(outcomes.size(), kCiQuantile, kCiLevel);
-  sort_values(outcomes);
-  fill_exceedance(outcomes, budget, thresholds, out);
-  fill_order_statistics(outcomes, ci, out);
+  const ColumnSums sums = column_sums(outcomes);
+  // Refused before the values are dealt: a NaN or infinity has no place in the order.
+  if (!std::isfinite(sums.sum)) throw std::invalid_argument("summarise: non-finite outcome");
+  thread_local OrderStatistics order;  // reused: its buffers, once per thread
+  order.build(outcomes, sums.min, sums.max);
+  summarise_into(sums, order, budget, thresholds, out);
 }
 
-void summarise_into(std::span<double> outcomes, double budget, std::span<const double> thresholds,
-                    HolderSummary& out) {
-  summarise_into(column_sums(outcomes), outcomes, budget, thresholds, out);  // refuses empty
-}
-
-HolderSummary summarise(std::span<double> outcomes, double budget,
+HolderSummary summarise(std::span<const double> outcomes, double budget,
                         std::span<const double> thresholds) {
   HolderSummary out;
   summarise_into(outcomes, budget, thresholds, out);

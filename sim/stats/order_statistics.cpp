@@ -1,0 +1,150 @@
+// Order statistics of a column from value buckets sorted on demand (order_statistics.hpp).
+#include "stats/order_statistics.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+namespace rxstress::stats {
+namespace {
+
+// About this many values per bucket when they are spread evenly: a bucket that is asked for is
+// then sorted by a few steps of insertion sort. Dealing is what every value pays; sorting only
+// the buckets asked for.
+constexpr std::size_t kPerBucket = 4;
+// Up to this many values, one bucket: sorting them all costs less than dealing them.
+constexpr std::size_t kFewValues = 64;
+// Buckets up to this size get an insertion sort; larger ones (values bunched together) std::sort.
+constexpr std::size_t kShortBucket = 24;
+
+// A double's bit pattern with the sign bit flipped for positives and every bit flipped for
+// negatives orders as an unsigned integer exactly as the value does (-0.0 before +0.0).
+std::uint64_t key_of(double v) {
+  const auto bits = std::bit_cast<std::uint64_t>(v);
+  constexpr std::uint64_t sign = std::uint64_t{1} << 63;
+  return bits & sign ? ~bits : bits | sign;
+}
+
+double value_of(std::uint64_t key) {
+  constexpr std::uint64_t sign = std::uint64_t{1} << 63;
+  return std::bit_cast<double>(key & sign ? key & ~sign : ~key);
+}
+
+// The bucket of v: (v - lo) * scale, at most `last`. A NaN (which the summary refuses) lands in
+// the last bucket instead of an undefined conversion; v >= lo otherwise, so f >= 0. Through int32
+// (there are fewer than 2^30 buckets), which the compiler converts a vector at a time.
+std::uint32_t bucket_at(double v, double lo, double scale, double last) {
+  const double f = (v - lo) * scale;
+  return static_cast<std::uint32_t>(static_cast<std::int32_t>(f < last ? f : last));
+}
+
+template <class Entry>
+void insertion_sort(Entry* first, Entry* last) {
+  for (Entry* i = first + 1; i < last; ++i) {
+    const Entry e = *i;
+    Entry* j = i;
+    for (; j > first && (j - 1)->key > e.key; --j) *j = *(j - 1);
+    *j = e;
+  }
+}
+
+}  // namespace
+
+void OrderStatistics::build(std::span<const double> x, double lo, double hi) {
+  const std::size_t n = x.size();
+  if (n > std::numeric_limits<std::uint32_t>::max())
+    throw std::length_error("order statistics: 2^32 values or more in one column");
+  // Buckets of equal width: (x - lo) * scale is non-decreasing in x (each step rounds
+  // monotonically), so a bucket's values all lie at or below the next bucket's.
+  std::size_t buckets = n <= kFewValues ? 1 : n / kPerBucket;
+  lo_ = lo;
+  scale_ = static_cast<double>(buckets) / (hi - lo);
+  if (!(hi > lo) || !std::isfinite(scale_) || !std::isfinite(hi - lo)) buckets = 1, scale_ = 0.0;
+  start_.assign(buckets + 1, 0);
+  bucket_.resize(n);
+  // Two loops: the first has no dependence between values, so the compiler vectorises it.
+  const double last = static_cast<double>(buckets - 1);
+  for (std::size_t i = 0; i < n; ++i) bucket_[i] = bucket_at(x[i], lo_, scale_, last);
+  for (std::size_t i = 0; i < n; ++i) ++start_[bucket_[i] + 1];
+  for (std::size_t b = 0; b < buckets; ++b) start_[b + 1] += start_[b];
+  fill_.assign(start_.begin(), start_.end() - 1);
+  entries_.resize(n);
+  for (std::size_t i = 0; i < n; ++i)
+    entries_[fill_[bucket_[i]]++] = {key_of(x[i]), static_cast<std::uint32_t>(i)};
+  sorted_.assign(buckets, 0);
+}
+
+std::uint32_t OrderStatistics::bucket_of_value(double v) const {
+  return bucket_at(v, lo_, scale_, static_cast<double>(start_.size() - 2));  // scale_ 0: one
+}
+
+std::size_t OrderStatistics::count_above(double limit) const {
+  const std::size_t n = entries_.size();
+  if (!(limit >= lo_)) return std::isnan(limit) ? 0 : n;
+  // A bucket above the limit's holds only values above it, one below only values below it (the
+  // bucket is non-decreasing in the value): only the limit's own bucket is counted value by value.
+  const std::uint32_t b = bucket_of_value(limit);
+  std::size_t above = n - start_[b + 1];
+  for (std::size_t i = start_[b]; i < start_[b + 1]; ++i)
+    above += value_of(entries_[i].key) > limit;
+  return above;
+}
+
+std::size_t OrderStatistics::bucket_of_rank(std::size_t rank) const {
+  // The last bucket starting at or before `rank`: an empty bucket starts where the next one does,
+  // so this is the non-empty one holding it.
+  return static_cast<std::size_t>(std::upper_bound(start_.begin(), start_.end(), rank) -
+                                  start_.begin()) -
+         1;
+}
+
+void OrderStatistics::sort_bucket(std::size_t b) {
+  if (sorted_[b]) return;
+  Entry* first = entries_.data() + start_[b];
+  Entry* last = entries_.data() + start_[b + 1];
+  if (static_cast<std::size_t>(last - first) <= kShortBucket)
+    insertion_sort(first, last);
+  else
+    std::sort(first, last, [](const Entry& a, const Entry& c) { return a.key < c.key; });
+  sorted_[b] = 1;
+}
+
+double OrderStatistics::at(std::size_t rank) {
+  sort_bucket(bucket_of_rank(rank));
+  return value_of(entries_[rank].key);
+}
+
+double OrderStatistics::sum_of_largest(std::size_t count) {
+  const std::size_t n = entries_.size(), first = n - count;
+  for (std::size_t b = bucket_of_rank(first); b + 1 < start_.size(); ++b) sort_bucket(b);
+  double sum = 0.0;
+  for (std::size_t i = first; i < n; ++i) sum += value_of(entries_[i].key);
+  return sum;
+}
+
+void OrderStatistics::prefix_ranks(std::size_t n, std::span<const std::size_t> ranks,
+                                   std::span<double> out) {
+  // Rank r of the prefix is its (n - r)-th largest value: walking down the column's order, the
+  // (n - r)-th value met whose path is among the first n. Equal values may be met in any order;
+  // the value found is the same.
+  if (ranks.empty()) return;
+  std::size_t found = 0;  // prefix values met so far
+  std::size_t next = ranks.size(), target = n - ranks[next - 1];
+  for (std::size_t b = start_.size() - 1; b-- > 0;) {
+    sort_bucket(b);
+    for (std::size_t i = start_[b + 1]; i-- > start_[b];) {
+      // Counted without a branch: whether a value's path is in the prefix is a coin toss for the
+      // branch predictor. `found` reaches each target first at a prefix value.
+      found += entries_[i].index < n;
+      while (found == target) {
+        out[--next] = value_of(entries_[i].key);
+        if (next == 0) return;
+        target = n - ranks[next - 1];
+      }
+    }
+  }
+}
+
+}  // namespace rxstress::stats
