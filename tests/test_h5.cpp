@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "damage.hpp"
+#include "io/fletcher32.hpp"
 #include "io/h5.hpp"
 #include "rxstress/error.hpp"
 
@@ -342,5 +343,85 @@ TEST_CASE("a damaged chunk or header is reported as Damaged, naming the file and
       CHECK_THAT(e.what(), Catch::Contains("checksum"));
     }
     CHECK(bitwise_equal(file.open_group("g").open_dataset("data").read_all<double>(), values));
+  }
+}
+
+TEST_CASE("read_chunks reads what read_slab reads, checking each chunk's stored checksum", "[h5]") {
+  TempDir dir;
+  const std::string path = dir.file("chunks.h5");
+  const hsize_t Y = 2, K = 100, H = 40;  // chunks of 32 x 16: partial ones at both far edges
+  std::vector<double> values(Y * K * H);
+  for (hsize_t y = 0; y < Y; ++y)
+    for (hsize_t k = 0; k < K; ++k)
+      for (hsize_t h = 0; h < H; ++h) values[(y * K + k) * H + h] = sample(y, k, h);
+  {
+    File file = File::create(path);
+    file.create_dataset<double>("outcome", {Y, K, H}, {1, 32, 16})
+        .write_slab<double>(std::array<hsize_t, 3>{0, 0, 0}, std::array<hsize_t, 3>{Y, K, H},
+                            values.data());
+    file.create_dataset<double>("deflated", {Y, K, H}, {1, 32, 16}, 4)
+        .write_slab<double>(std::array<hsize_t, 3>{0, 0, 0}, std::array<hsize_t, 3>{Y, K, H},
+                            values.data());
+    file.close();
+  }
+  const File file = File::open_read(path);
+  SECTION("the checksums HDF5 stored are those fletcher32 computes") {
+    const auto dset = file.open_dataset("outcome");
+    std::vector<unsigned char> raw(32 * 16 * sizeof(double) + 4);
+    for (hsize_t k0 : {0, 32, 96})
+      for (hsize_t h0 : {0, 16, 32}) {
+        const std::array<hsize_t, 3> origin{1, k0, h0};
+        std::uint32_t skipped = 1;
+        REQUIRE(H5Dread_chunk(dset.id(), H5P_DEFAULT, origin.data(), &skipped, raw.data()) >= 0);
+        CHECK(skipped == 0);
+        std::uint32_t stored = 0;
+        for (int b = 3; b >= 0; --b) stored = stored << 8 | raw[raw.size() - 4 + b];
+        CHECK(rxstress::h5::fletcher32(raw.data(), raw.size() - 4) == stored);
+      }
+  }
+  SECTION("slabs of whole chunks, parts of chunks and edge chunks; a filter it does not take") {
+    for (const char* name : {"outcome", "deflated"}) {
+      const auto dset = file.open_dataset(name);
+      for (auto [y, k0, kn, h0, hn] : std::vector<std::array<hsize_t, 5>>{{0, 0, K, 0, H},
+                                                                          {1, 0, K, 16, 16},
+                                                                          {1, 0, K, 5, 20},
+                                                                          {0, 30, 70, 32, 8},
+                                                                          {1, 99, 1, 39, 1}}) {
+        const std::array<hsize_t, 3> off{y, k0, h0}, cnt{1, kn, hn};
+        std::vector<double> want(kn * hn), got(kn * hn, -1.0);
+        dset.read_slab<double>(off, cnt, want.data());
+        dset.read_chunks<double>(off, cnt, got.data());
+        INFO(name << ": year " << y << ", rows " << k0 << "+" << kn << ", holders " << h0 << "+"
+                  << hn);
+        CHECK(bitwise_equal(got, want));
+      }
+    }
+  }
+}
+
+TEST_CASE("read_chunks reports a damaged chunk as Damaged, as read_slab does", "[h5]") {
+  using rxstress::h5::Damaged;
+  TempDir dir;
+  const std::string path = dir.file("damaged-chunks.h5");
+  std::vector<double> values(64 * 16);
+  for (std::size_t i = 0; i < values.size(); ++i) values[i] = sample(0, i, 1);
+  {
+    File file = File::create(path);
+    file.create_dataset<double>("outcome", {1, 64, 16}, {1, 32, 16})
+        .write_slab<double>(std::array<hsize_t, 3>{0, 0, 0}, std::array<hsize_t, 3>{1, 64, 16},
+                            values.data());
+    file.close();
+  }
+  const auto chunk = rxstress::testing::chunk_extent(path, "/outcome", 1);
+  rxstress::testing::flip_bytes(path, chunk.offset + chunk.size / 3, 1);
+  const File file = File::open_read(path);
+  std::vector<double> got(values.size());
+  try {
+    file.open_dataset("outcome").read_chunks<double>(std::array<hsize_t, 3>{0, 0, 0},
+                                                     std::array<hsize_t, 3>{1, 64, 16}, got.data());
+    FAIL("a damaged chunk was read without an error");
+  } catch (const Damaged& e) {
+    CHECK(e.key_path() == "/outcome");
+    CHECK_THAT(e.what(), Catch::Contains("Fletcher32"));
   }
 }

@@ -109,6 +109,13 @@ class Dataset : public Object {
   void read_slab(std::span<const hsize_t> offset, std::span<const hsize_t> count, T* data) const;
   template <Element T>
   std::vector<T> read_all() const;
+  // As read_slab, but chunk by chunk through H5Dread_chunk, each chunk's Fletcher32 checked here
+  // (io/fletcher32.hpp: HDF5's own loop takes a 16-bit word at a time) and copied out. Where that
+  // does not apply (other filters or none, a type conversion, a driver other than sec2 such as
+  // MPI-IO, a chunk not stored whole) or a checksum does not hold, read_slab reads the slab
+  // instead, so a damaged chunk throws Damaged as there. A failed read throws as read_slab's.
+  template <Element T>
+  void read_chunks(std::span<const hsize_t> offset, std::span<const hsize_t> count, T* data) const;
 
   std::vector<std::string> read_strings() const;
   std::string read_string() const;

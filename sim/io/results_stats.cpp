@@ -132,7 +132,7 @@ void read_strip(const h5::Dataset& outcomes, const std::vector<hsize_t>& dims, S
   const hsize_t K = dims[1];
   if (dims.size() > 2) {
     const hsize_t off[] = {s.y, 0, s.h0}, cnt[] = {1, K, s.n};
-    outcomes.read_slab<double>(off, cnt, slab);
+    outcomes.read_chunks<double>(off, cnt, slab);
   } else {
     const hsize_t off[] = {s.y, 0}, cnt[] = {1, K};
     outcomes.read_slab<double>(off, cnt, slab);
