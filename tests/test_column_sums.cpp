@@ -55,6 +55,8 @@ TEST_CASE("column_sums: every sum has the bits of its own pass", "[stats]") {
     const Separate want = separate_passes(x);
     INFO("K = " << K);
     CHECK(got.sum == want.sum);
+    CHECK(got.min == *std::min_element(x.begin(), x.end()));
+    CHECK(got.max == *std::max_element(x.begin(), x.end()));
     CHECK(got.dev == want.dev);
     CHECK(got.dev2 == want.dev2);
     for (std::size_t s = 0; s < st::Convergence::kSteps; ++s) {
@@ -76,4 +78,39 @@ TEST_CASE("column_sums: a reordered sum is not taken for the same bits", "[stats
   for (auto it = x.rbegin(); it != x.rend(); ++it) backward += *it;
   CHECK(forward != backward);
   CHECK(st::column_sums(x).sum == forward);
+}
+
+TEST_CASE("column_sums of several columns at once: each has the bits of its own passes",
+          "[stats]") {
+  // Four columns' running sums are taken side by side, the rest one at a time: 1 to 9 columns
+  // cover a group of four with and without a remainder.
+  std::mt19937_64 rng(13);
+  std::lognormal_distribution<double> spend(10.0, 1.5);
+  std::normal_distribution<double> shift(0.0, 3.0e4);
+  for (std::size_t K : {1, 7, 1001}) {
+    for (std::size_t n = 1; n <= 9; ++n) {
+      std::vector<std::vector<double>> columns(n, std::vector<double>(K));
+      std::vector<const double*> starts;
+      for (auto& column : columns) {
+        for (double& v : column) v = spend(rng) + shift(rng);
+        starts.push_back(column.data());
+      }
+      std::vector<st::ColumnSums> got(n);
+      st::column_sums(starts, K, got);
+      for (std::size_t c = 0; c < n; ++c) {
+        const Separate want = separate_passes(columns[c]);
+        INFO("K = " << K << ", column " << c << " of " << n);
+        CHECK(got[c].sum == want.sum);
+        CHECK(got[c].min == *std::min_element(columns[c].begin(), columns[c].end()));
+        CHECK(got[c].max == *std::max_element(columns[c].begin(), columns[c].end()));
+        CHECK(got[c].dev == want.dev);
+        CHECK(got[c].dev2 == want.dev2);
+        for (std::size_t s = 0; s < st::Convergence::kSteps; ++s) {
+          CHECK(got[c].paths[s] == std::max<std::size_t>(1, K >> (3 - s)));
+          CHECK(got[c].mean[s] == want.mean[s]);
+          CHECK(got[c].ss[s] == want.ss[s]);
+        }
+      }
+    }
+  }
 }

@@ -15,6 +15,7 @@
 #include <sys/mman.h>
 
 #include "io/results_writer.hpp"
+#include "stats/column_sums.hpp"
 
 namespace rxstress {
 namespace {
@@ -23,6 +24,7 @@ constexpr std::size_t kBatchBytes = std::size_t{256} << 20;  // the most one bat
 constexpr std::size_t kSlabBytes = std::size_t{32} << 20;    // what a batch aims at
 constexpr std::size_t tileBytes = std::size_t{4} << 20;      // a thread's gathered columns
 constexpr std::size_t kPrefetchRows = 8;                     // rows of the slab read ahead
+constexpr std::size_t kMaxTile = 64;                         // the most columns gathered at once
 
 // Holders read at once from a [Y, K, H] dataset: whole strips of chunks (each chunk read and its
 // checksum checked once), as many as fit in kSlabBytes, else one strip if it fits in kBatchBytes,
@@ -145,7 +147,7 @@ void summarise_strip(const double* slab, hsize_t K, hsize_t H, Strip s,
                      const std::vector<double>& budget, const std::vector<double>& thresholds,
                      std::span<const double> extra_probs, LevelStats& out) {
   const hsize_t n = s.n;
-  const hsize_t tile = std::clamp<hsize_t>(tileBytes / (8 * K), 8, 64);
+  const hsize_t tile = std::clamp<hsize_t>(tileBytes / (8 * K), 8, kMaxTile);
   const std::size_t E = extra_probs.size();
   // Holders are independent: summarised in parallel, each into its own slot, so the results
   // do not depend on the thread count.
@@ -165,10 +167,14 @@ void summarise_strip(const double* slab, hsize_t K, hsize_t H, Strip s,
             __builtin_prefetch(slab + (k + kPrefetchRows) * n + t0 + c);
         for (hsize_t c = 0; c < width; ++c) columns[c * K + k] = slab[k * n + t0 + c];
       }
+      std::array<const double*, kMaxTile> starts;
+      for (hsize_t c = 0; c < width; ++c) starts[c] = columns.data() + c * K;
+      std::array<stats::ColumnSums, kMaxTile> sums;
+      stats::column_sums(std::span(starts.data(), width), K, std::span(sums.data(), width));
       for (hsize_t c = 0; c < width; ++c) {
         const std::span<const double> column(columns.data() + c * K, K);
         const hsize_t j = s.y * H + s.h0 + t0 + c;
-        stats::summarise_column(column, budget[j], thresholds, extra_probs,
+        stats::summarise_column(sums[c], column, budget[j], thresholds, extra_probs,
                                 std::span(out.extra_quantiles).subspan(j * E, E), out.holders[j],
                                 out.convergence[j]);
       }

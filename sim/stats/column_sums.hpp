@@ -24,17 +24,20 @@ struct ColumnSums {
 // would make, so each has the same bits as that pass: a prefix's sum is the running total of all
 // K at the prefix's end, and the deviation sums, independent of one another, share one pass.
 ColumnSums column_sums(std::span<const double> x);
+// The same for several columns of K values each (out as long as `columns`), with the same bits;
+// their running sums are taken side by side, which is faster than one column after another.
+void column_sums(std::span<const double* const> columns, std::size_t K, std::span<ColumnSums> out);
+
+// summarise_column (rxstress/stats.hpp) with the column's sums already taken.
+void summarise_column(const ColumnSums& sums, std::span<const double> column, double budget,
+                      std::span<const double> thresholds, std::span<const double> extra_probs,
+                      std::span<double> extra_quantiles, HolderSummary& summary,
+                      Convergence& convergence_out);
 
 class OrderStatistics;
 
 // The convergence table from the sums and the column's order statistics.
 Convergence convergence(const ColumnSums& sums, OrderStatistics& order);
-
-// summarise_column with the column's sums already taken.
-void summarise_column(const ColumnSums& sums, std::span<const double> column, double budget,
-                      std::span<const double> thresholds, std::span<const double> extra_probs,
-                      std::span<double> extra_quantiles, HolderSummary& summary,
-                      Convergence& convergence_out);
 
 // The summary from the sums and the order statistics of one column.
 void summarise_into(const ColumnSums& sums, OrderStatistics& order, double budget,
