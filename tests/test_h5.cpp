@@ -346,6 +346,17 @@ TEST_CASE("a damaged chunk or header is reported as Damaged, naming the file and
   }
 }
 
+namespace {
+
+// The checksum HDF5 stores after a raw chunk's elements, little-endian.
+std::uint32_t stored_sum(const std::vector<unsigned char>& raw) {
+  std::uint32_t stored = 0;
+  for (int b = 3; b >= 0; --b) stored = stored << 8 | raw[raw.size() - 4 + b];
+  return stored;
+}
+
+}  // namespace
+
 TEST_CASE("read_chunks reads what read_slab reads, checking each chunk's stored checksum", "[h5]") {
   TempDir dir;
   const std::string path = dir.file("chunks.h5");
@@ -374,9 +385,7 @@ TEST_CASE("read_chunks reads what read_slab reads, checking each chunk's stored 
         std::uint32_t skipped = 1;
         REQUIRE(H5Dread_chunk(dset.id(), H5P_DEFAULT, origin.data(), &skipped, raw.data()) >= 0);
         CHECK(skipped == 0);
-        std::uint32_t stored = 0;
-        for (int b = 3; b >= 0; --b) stored = stored << 8 | raw[raw.size() - 4 + b];
-        CHECK(rxstress::h5::fletcher32(raw.data(), raw.size() - 4) == stored);
+        CHECK(rxstress::h5::fletcher32(raw.data(), raw.size() - 4) == stored_sum(raw));
       }
   }
   SECTION("slabs of whole chunks, parts of chunks and edge chunks; a filter it does not take") {
@@ -424,4 +433,68 @@ TEST_CASE("read_chunks reports a damaged chunk as Damaged, as read_slab does", "
     CHECK(e.key_path() == "/outcome");
     CHECK_THAT(e.what(), Catch::Contains("Fletcher32"));
   }
+}
+
+TEST_CASE("write_chunks stores what write_slab stores, with checksums HDF5 accepts", "[h5]") {
+  TempDir dir;
+  const std::string path = dir.file("write-chunks.h5");
+  const hsize_t Y = 2, K = 100, H = 40;  // chunks of 1 x 32 x 16: partial ones at both far edges
+  std::vector<double> values(Y * K * H);
+  for (hsize_t y = 0; y < Y; ++y)
+    for (hsize_t k = 0; k < K; ++k)
+      for (hsize_t h = 0; h < H; ++h) values[(y * K + k) * H + h] = sample(y, k, h);
+  // Rows [k0, k0 + n) of every year and holder, as the writer's blocks are laid out: [Y, n, H].
+  auto rows = [&](hsize_t k0, hsize_t n) {
+    std::vector<double> out(Y * n * H);
+    for (hsize_t y = 0; y < Y; ++y)
+      std::copy_n(values.begin() + (y * K + k0) * H, n * H, out.begin() + y * n * H);
+    return out;
+  };
+  {
+    File file = File::create(path);
+    auto by_slab = file.create_dataset<double>("by_slab", {Y, K, H}, {1, 32, 16});
+    auto by_chunk = file.create_dataset<double>("by_chunk", {Y, K, H}, {1, 32, 16});
+    auto deflated = file.create_dataset<double>("deflated", {Y, K, H}, {1, 32, 16}, 4);
+    auto unaligned = file.create_dataset<double>("unaligned", {Y, K, H}, {1, 32, 16});
+    // Blocks of 32 rows, the last of 4 reaching the edge: whole chunks, written directly. The
+    // first chunk row is also written (stale values) through HDF5's cache just before, so the
+    // direct write must replace the cached copy, not be overwritten by it when it is flushed.
+    std::vector<double> stale(Y * 32 * H, -7.0);
+    by_chunk.write_slab<double>(std::array<hsize_t, 3>{0, 0, 0}, std::array<hsize_t, 3>{Y, 32, H},
+                                stale.data());
+    for (hsize_t k0 = 0; k0 < K; k0 += 32) {
+      const hsize_t n = std::min<hsize_t>(32, K - k0);
+      const std::array<hsize_t, 3> off{0, k0, 0}, cnt{Y, n, H};
+      const std::vector<double> block = rows(k0, n);
+      by_slab.write_slab<double>(off, cnt, block.data());
+      by_chunk.write_chunks<double>(off, cnt, block.data());
+      deflated.write_chunks<double>(off, cnt, block.data());  // another filter: write_slab
+    }
+    // Rows not on chunk boundaries: write_slab's way.
+    for (hsize_t k0 : {0, 50})
+      unaligned.write_chunks<double>(std::array<hsize_t, 3>{0, k0, 0},
+                                     std::array<hsize_t, 3>{Y, 50, H}, rows(k0, 50).data());
+    file.close();
+  }
+  const File file = File::open_read(path);
+  const auto want = file.open_dataset("by_slab").read_all<double>();
+  REQUIRE(bitwise_equal(want, values));
+  for (const char* name : {"by_chunk", "deflated", "unaligned"}) {
+    INFO(name);
+    CHECK(bitwise_equal(file.open_dataset(name).read_all<double>(), want));  // HDF5 checks sums
+  }
+  const auto dset = file.open_dataset("by_chunk");
+  std::vector<unsigned char> raw(32 * 16 * sizeof(double) + 4);
+  for (hsize_t k0 : {0, 96})
+    for (hsize_t h0 : {0, 32}) {
+      const std::array<hsize_t, 3> origin{1, k0, h0};
+      std::uint32_t skipped = 1;
+      REQUIRE(H5Dread_chunk(dset.id(), H5P_DEFAULT, origin.data(), &skipped, raw.data()) >= 0);
+      CHECK(skipped == 0);
+      CHECK(rxstress::h5::fletcher32(raw.data(), raw.size() - 4) == stored_sum(raw));
+      // The edge chunk (rows 96-127, holders 32-47) holds zeros past the dataset's edge.
+      const auto* x = reinterpret_cast<const double*>(raw.data());
+      if (k0 == 96 && h0 == 32) CHECK((x[3 * 16 + 8] == 0.0 && x[31 * 16 + 15] == 0.0));
+      if (k0 == 96 && h0 == 32) CHECK(x[3 * 16 + 7] == values[(1 * K + 99) * H + 39]);
+    }
 }

@@ -638,9 +638,9 @@ void Dataset::read_slab(std::span<const hsize_t> offset, std::span<const hsize_t
 
 namespace {
 
-// Whether read_chunks can take the raw chunks of `dset` as they are: chunked, with Fletcher32 as
-// its only filter, stored as `mem_type`, in a file of the default (sec2) driver.
-bool raw_chunks_readable(hid_t dset, hid_t mem_type) {
+// Whether read_chunks and write_chunks can take the raw chunks of `dset` as they are: chunked,
+// with Fletcher32 as its only filter, stored as `mem_type`, in a file of the default (sec2) driver.
+bool raw_chunks_usable(hid_t dset, hid_t mem_type) {
   Id dcpl = create_plist_of(dset);
   if (H5Pget_layout(dcpl.get()) != H5D_CHUNKED || H5Pget_nfilters(dcpl.get()) != 1) return false;
   unsigned flags = 0, config = 0;
@@ -655,12 +655,12 @@ bool raw_chunks_readable(hid_t dset, hid_t mem_type) {
   return fapl.valid() && H5Pget_driver(fapl.get()) == H5FD_SEC2;
 }
 
-// Copies the part of a chunk at `origin` (extent `chunk`) that lies in the slab [offset, offset +
-// count) from the chunk's elements `raw` into the slab's row-major buffer `data`, a run along the
-// last dimension at a time.
-void copy_chunk_part(const unsigned char* raw, std::span<const hsize_t> origin,
-                     std::span<const hsize_t> chunk, std::span<const hsize_t> offset,
-                     std::span<const hsize_t> count, std::size_t element, unsigned char* data) {
+// Calls run(in_chunk, in_slab, elements) for each run along the last dimension of the part of
+// the chunk at `origin` (extent `chunk`) that lies in the slab [offset, offset + count): the
+// run's first element in the chunk's and in the slab's row-major order.
+template <class Run>
+void for_each_run(std::span<const hsize_t> origin, std::span<const hsize_t> chunk,
+                  std::span<const hsize_t> offset, std::span<const hsize_t> count, Run&& run) {
   const std::size_t rank = chunk.size();
   std::vector<hsize_t> lo(rank), hi(rank);
   for (std::size_t d = 0; d < rank; ++d) {
@@ -668,18 +668,48 @@ void copy_chunk_part(const unsigned char* raw, std::span<const hsize_t> origin,
     hi[d] = std::min(origin[d] + chunk[d], offset[d] + count[d]);
   }
   std::vector<hsize_t> at = lo;
-  const std::size_t run = (hi[rank - 1] - lo[rank - 1]) * element;
+  const std::size_t length = hi[rank - 1] - lo[rank - 1];
   while (true) {
-    std::size_t from = 0, to = 0;
+    std::size_t in_chunk = 0, in_slab = 0;
     for (std::size_t d = 0; d < rank; ++d) {
-      from = from * chunk[d] + (at[d] - origin[d]);
-      to = to * count[d] + (at[d] - offset[d]);
+      in_chunk = in_chunk * chunk[d] + (at[d] - origin[d]);
+      in_slab = in_slab * count[d] + (at[d] - offset[d]);
     }
-    std::copy_n(raw + from * element, run, data + to * element);
+    run(in_chunk, in_slab, length);
     std::size_t d = rank - 1;  // the next run: an odometer over every dimension but the last
     while (d-- > 0 && ++at[d] == hi[d]) at[d] = lo[d];
     if (d == static_cast<std::size_t>(-1)) return;
   }
+}
+
+// Moves `origin` to the next chunk the slab [offset, offset + count) touches (an odometer over
+// them, from `first`, the first chunk's origin); false after the last.
+bool next_chunk(std::span<hsize_t> origin, std::span<const hsize_t> first,
+                std::span<const hsize_t> chunk, std::span<const hsize_t> offset,
+                std::span<const hsize_t> count) {
+  for (std::size_t d = origin.size(); d-- > 0;) {
+    origin[d] += chunk[d];
+    if (origin[d] < offset[d] + count[d]) return true;
+    origin[d] = first[d];
+  }
+  return false;
+}
+
+// A raw chunk's stored Fletcher32: the 4 bytes after its `bytes` bytes of elements, little-endian
+// (as HDF5's filter stores it).
+std::uint32_t stored_checksum(const unsigned char* raw, std::size_t bytes) {
+  return static_cast<std::uint32_t>(raw[bytes]) | static_cast<std::uint32_t>(raw[bytes + 1]) << 8 |
+         static_cast<std::uint32_t>(raw[bytes + 2]) << 16 |
+         static_cast<std::uint32_t>(raw[bytes + 3]) << 24;
+}
+
+void store_checksum(unsigned char* raw, std::size_t bytes) {
+  const std::uint32_t sum = fletcher32(raw, bytes);
+  for (int b = 0; b < 4; ++b) raw[bytes + b] = static_cast<unsigned char>(sum >> (8 * b));
+}
+
+std::size_t chunk_bytes_of(std::span<const hsize_t> chunk, std::size_t element) {
+  return element * std::accumulate(chunk.begin(), chunk.end(), std::size_t{1}, std::multiplies<>());
 }
 
 }  // namespace
@@ -690,17 +720,17 @@ void Dataset::read_chunks(std::span<const hsize_t> offset, std::span<const hsize
   enter_hdf5();
   const std::size_t rank = offset.size();
   if (rank == 0 || std::find(count.begin(), count.end(), 0) != count.end() ||
-      !raw_chunks_readable(id(), TypeMap<T>::mem()))
+      !raw_chunks_usable(id(), TypeMap<T>::mem()))
     return read_slab(offset, count, data);
   const std::vector<hsize_t> chunk = chunk_dims(id());
-  const std::size_t bytes =
-      sizeof(T) * std::accumulate(chunk.begin(), chunk.end(), std::size_t{1}, std::multiplies<>());
+  const std::size_t bytes = chunk_bytes_of(chunk, sizeof(T));
   thread_local std::vector<unsigned char> raw;
-  raw.resize(bytes + 4);  // the elements, then their checksum (little-endian)
+  raw.resize(bytes + 4);  // the elements, then their checksum
   std::vector<hsize_t> first(rank), origin(rank);
   for (std::size_t d = 0; d < rank; ++d) first[d] = origin[d] = offset[d] / chunk[d] * chunk[d];
   auto what = [&] { return "cannot read a slab of dataset " + describe(id()); };
-  while (true) {
+  auto* out = reinterpret_cast<unsigned char*>(data);
+  do {
     // A failure here is an error, never a reason to read again another way: reading a chunk
     // first writes it out of HDF5's cache if it is dirty, and that write may be what failed.
     hsize_t stored = 0;
@@ -710,21 +740,50 @@ void Dataset::read_chunks(std::span<const hsize_t> offset, std::span<const hsize
     check_read(H5Dread_chunk(id(), H5P_DEFAULT, origin.data(), &filters_skipped, raw.data()), id(),
                {}, what);
     if (filters_skipped != 0) return read_slab(offset, count, data);
-    const std::uint32_t sum = static_cast<std::uint32_t>(raw[bytes]) |
-                              static_cast<std::uint32_t>(raw[bytes + 1]) << 8 |
-                              static_cast<std::uint32_t>(raw[bytes + 2]) << 16 |
-                              static_cast<std::uint32_t>(raw[bytes + 3]) << 24;
-    if (fletcher32(raw.data(), bytes) != sum) return read_slab(offset, count, data);
-    copy_chunk_part(raw.data(), origin, chunk, offset, count, sizeof(T),
-                    reinterpret_cast<unsigned char*>(data));
-    std::size_t d = rank;  // the next chunk: an odometer over the chunks the slab touches
-    while (d-- > 0) {
-      origin[d] += chunk[d];
-      if (origin[d] < offset[d] + count[d]) break;
-      origin[d] = first[d];
-    }
-    if (d == static_cast<std::size_t>(-1)) return;
-  }
+    if (fletcher32(raw.data(), bytes) != stored_checksum(raw.data(), bytes))
+      return read_slab(offset, count, data);
+    for_each_run(origin, chunk, offset, count,
+                 [&](std::size_t in_chunk, std::size_t in_slab, std::size_t n) {
+                   std::copy_n(raw.data() + in_chunk * sizeof(T), n * sizeof(T),
+                               out + in_slab * sizeof(T));
+                 });
+  } while (next_chunk(origin, first, chunk, offset, count));
+}
+
+template <Element T>
+void Dataset::write_chunks(std::span<const hsize_t> offset, std::span<const hsize_t> count,
+                           const T* data) {
+  enter_hdf5();
+  const std::size_t rank = offset.size();
+  if (g_transfer != H5P_DEFAULT || rank == 0 ||
+      std::find(count.begin(), count.end(), 0) != count.end() ||
+      !raw_chunks_usable(id(), TypeMap<T>::mem()))
+    return write_slab(offset, count, data);
+  const std::vector<hsize_t> chunk = chunk_dims(id()), extent = dims();
+  // Only whole chunks (a chunk at the dataset's far edge is whole when the slab reaches the edge):
+  // a chunk written here replaces the stored one, and HDF5 drops its cached copy.
+  for (std::size_t d = 0; d < rank; ++d)
+    if (offset[d] % chunk[d] != 0 ||
+        (count[d] % chunk[d] != 0 && offset[d] + count[d] != extent[d]))
+      return write_slab(offset, count, data);
+  const std::size_t bytes = chunk_bytes_of(chunk, sizeof(T));
+  thread_local std::vector<unsigned char> raw;
+  raw.resize(bytes + 4);
+  std::vector<hsize_t> origin(offset.begin(), offset.end());
+  auto what = [&] { return "cannot write a slab of dataset " + describe(id()); };
+  const auto* in = reinterpret_cast<const unsigned char*>(data);
+  do {
+    bool edge = false;  // its elements past the dataset's edge are stored as zeros
+    for (std::size_t d = 0; d < rank; ++d) edge |= origin[d] + chunk[d] > extent[d];
+    if (edge) std::fill_n(raw.begin(), bytes, 0);
+    for_each_run(origin, chunk, offset, count,
+                 [&](std::size_t in_chunk, std::size_t in_slab, std::size_t n) {
+                   std::copy_n(in + in_slab * sizeof(T), n * sizeof(T),
+                               raw.data() + in_chunk * sizeof(T));
+                 });
+    store_checksum(raw.data(), bytes);
+    check(H5Dwrite_chunk(id(), H5P_DEFAULT, 0, origin.data(), bytes + 4, raw.data()), what);
+  } while (next_chunk(origin, offset, chunk, offset, count));
 }
 
 template <Element T>
@@ -1039,6 +1098,8 @@ void File::close() {
       const;                                                                                    \
   template void Dataset::read_chunks<T>(std::span<const hsize_t>, std::span<const hsize_t>, T*) \
       const;                                                                                    \
+  template void Dataset::write_chunks<T>(std::span<const hsize_t>, std::span<const hsize_t>,    \
+                                         const T*);                                             \
   template std::vector<T> Dataset::read_all<T>() const;
 
 RXSTRESS_H5_INSTANTIATE(double)

@@ -116,6 +116,12 @@ class Dataset : public Object {
   // instead, so a damaged chunk throws Damaged as there. A failed read throws as read_slab's.
   template <Element T>
   void read_chunks(std::span<const hsize_t> offset, std::span<const hsize_t> count, T* data) const;
+  // As write_slab, but a chunk at a time through H5Dwrite_chunk, its Fletcher32 computed here:
+  // HDF5's own path copies each chunk into its cache and checksums it 16 bits at a time. Only for
+  // a slab of whole chunks (the edge chunks whole up to the dataset's edge, zeros past it) of a
+  // dataset that read_chunks reads directly, outside collective writes; otherwise write_slab.
+  template <Element T>
+  void write_chunks(std::span<const hsize_t> offset, std::span<const hsize_t> count, const T* data);
 
   std::vector<std::string> read_strings() const;
   std::string read_string() const;

@@ -339,14 +339,15 @@ void ResultsWriter::create_trajectories() {
 }
 
 // Every write is made even when there is nothing to write (block null, or no trajectory paths in
-// it): in an MPI run each is a collective call that every rank makes in the same order.
+// it): in an MPI run each is a collective call that every rank makes in the same order. The
+// [Y, K, H] datasets go a chunk at a time (write_chunks): a block is a row of whole chunks.
 void ResultsWriter::write_block(const Block* block) {
   const hsize_t Y = model_.years(), b = block ? block->count : 0, first = block ? block->first : 0;
   const hsize_t X = model_.scenario().outputs.thresholds.size();
   for (std::size_t l = 0; l < gross_.size(); ++l) {
     const hsize_t H = model_.levels()[l].size();
     const hsize_t off[] = {0, first, 0}, cnt[] = {Y, b, H};
-    gross_[l]->write_slab<double>(off, cnt, block ? block->levels[l].gross.data() : nullptr);
+    gross_[l]->write_chunks<double>(off, cnt, block ? block->levels[l].gross.data() : nullptr);
     if (trajectories_[l]) {
       const hsize_t S = block ? block->trajectory_count : 0;
       const hsize_t toff[] = {S ? first : 0, 0, 0}, tcnt[] = {S, hsize_t(model_.months()), H};
@@ -358,8 +359,8 @@ void ResultsWriter::write_block(const Block* block) {
     const hsize_t H = model_.levels()[model_.level_of_model(m)].size();
     const hsize_t off[] = {0, first, 0}, cnt[] = {Y, b, H};
     if (retained_[m])
-      retained_[m]->write_slab<double>(off, cnt,
-                                       block ? block->models[m].retained.data() : nullptr);
+      retained_[m]->write_chunks<double>(off, cnt,
+                                         block ? block->models[m].retained.data() : nullptr);
     const hsize_t roff[] = {0, first}, rcnt[] = {Y, b};
     residual_[m].write_slab<double>(roff, rcnt, block ? block->models[m].residual.data() : nullptr);
     const hsize_t bcnt[] = {Y, b, X};
@@ -385,7 +386,7 @@ void ResultsWriter::write_block(const Block* block) {
   for (std::size_t q = 0; q < detail_.size(); ++q) {
     const hsize_t P = model_.practices();
     const hsize_t off[] = {0, first, 0}, cnt[] = {Y, b, P};
-    detail_[q].write_slab<double>(off, cnt, block ? block->detail[q].data() : nullptr);
+    detail_[q].write_chunks<double>(off, cnt, block ? block->detail[q].data() : nullptr);
   }
   if (!block) return;
   ++blocks_done_;
@@ -453,7 +454,7 @@ void ResultsWriter::write_by_driver(const Block* block) {
           scratch_[(y * b + j) * H * D + hd] =
               x[(y * b + j) * H * D + hd] - driver_budget_[l][y * H * D + hd];
     const hsize_t off[] = {0, block ? hsize_t(block->first) : 0, 0, 0}, cnt[] = {Y, b, H, D};
-    by_driver_[l]->write_slab<double>(off, cnt, scratch_.data());
+    by_driver_[l]->write_chunks<double>(off, cnt, scratch_.data());
   }
 }
 
