@@ -16,6 +16,7 @@
 #include "drivers/contribution.hpp"
 #include "io/results_writer.hpp"
 #include "rxstress/app.hpp"
+#include "rxstress/stats.hpp"
 #include "support.hpp"
 
 using namespace rxstress;
@@ -103,21 +104,32 @@ TEST_CASE("attribution recovers the variance shares of independent drivers", "[r
   CHECK(es[0] + es[1] == Approx(1.0).margin(1e-9));
 }
 
+namespace {
+
+// 12 practices in 3 neighbourhoods, a systemic baseline, high-cost patients and concessions, K
+// paths and the models of `delegation`: every level has drivers that matter.
+Scenario three_driver_scenario(int K, const std::string& delegation) {
+  return scenario(identical_practices(12, 6000, 3),
+                  kSystemicBaseline + kLocalHcp +
+                      "  - type: concessions\n    uplift: {calm: 0.045, crisis: 0.17}\n"
+                      "    enter_crisis: 0.03\n    exit_crisis: 0.08\n"
+                      "    noise: {sd: 0.4, autocorrelation: 0.88}\n    dispersion: 4\n",
+                  K, delegation);
+}
+
+}  // namespace
+
 TEST_CASE("attribution of every level equals Cov(x_d, V) / Var V computed from the file's paths",
           "[reports]") {
   // Practice, neighbourhood, provider and ICB levels: the engine sums the practice level straight
   // from the drivers' arrays and the others from holder totals; both must give the sample
   // covariance of each driver's contribution with the gross variance.
   const int K = 300;
-  const auto sc = scenario(identical_practices(12, 6000, 3),
-                           kSystemicBaseline + kLocalHcp +
-                               "  - type: concessions\n    uplift: {calm: 0.045, crisis: 0.17}\n"
-                               "    enter_crisis: 0.03\n    exit_crisis: 0.08\n"
-                               "    noise: {sd: 0.4, autocorrelation: 0.88}\n    dispersion: 4\n",
-                           K,
-                           "delegation:\n  - {name: p, holder: practice}\n"
-                           "  - {name: n, holder: neighbourhood}\n  - {name: r, holder: provider}\n"
-                           "  - {name: i, holder: icb}\n");
+  const auto sc = three_driver_scenario(
+      K,
+      "delegation:\n  - {name: p, holder: practice}\n"
+      "  - {name: n, holder: neighbourhood}\n  - {name: r, holder: provider}\n"
+      "  - {name: i, holder: icb}\n");
   TempRun run(sc, "attribution-levels");
   const auto f = h5::File::open_read(run.file.string());
   for (const std::string m : {"p", "n", "r", "i"}) {
@@ -139,6 +151,51 @@ TEST_CASE("attribution of every level equals Cov(x_d, V) / Var V computed from t
         INFO("model " << m << " holder " << h << " driver " << d);
         CHECK(share[h * D + d] == Approx(cov / (K - 1) / mv.var).margin(1e-9));
       }
+    }
+  }
+}
+
+TEST_CASE(
+    "ES95 attribution of every level: the tail mean of each driver over the tail mean, "
+    "the same bits whatever the memory bound",
+    "[reports]") {
+  const int K = 400;
+  const auto sc =
+      three_driver_scenario(K,
+                            "delegation:\n  - {name: p, holder: practice}\n"
+                            "  - {name: n, holder: neighbourhood}\n  - {name: i, holder: icb}\n");
+  TempRun run(sc, "es-attribution");
+  const auto f = h5::File::open_read(run.file.string());
+  const std::size_t m = stats::tail_count(0.95, K);
+  for (const std::string model : {"p", "n", "i"}) {
+    const auto by_ds = f.open_dataset("models/" + model + "/gross_by_driver");
+    const auto gross_ds = f.open_dataset("models/" + model + "/gross");
+    const std::size_t H = by_ds.dims()[2], D = by_ds.dims()[3];
+    const auto by = by_ds.read_all<double>();
+    const auto gross = gross_ds.read_all<double>();
+    const auto stored = f.open_dataset("models/" + model + "/stats/es95_attribution");
+    const auto share = stored.read_all<double>();
+    // A bound of a few hundred bytes: one holder at a time, a few paths per read.
+    CHECK(es_attribution(gross_ds, by_ds, std::size_t{1} << 30) == share);
+    CHECK(es_attribution(gross_ds, by_ds, 8 * K * 2 + 8 * D * 4 * 3) == share);
+    for (std::size_t h = 0; h < H; ++h) {
+      // The tail: paths by gross, largest first, ties by path index.
+      std::vector<std::size_t> paths(K);
+      for (int k = 0; k < K; ++k) paths[k] = k;
+      std::sort(paths.begin(), paths.end(), [&](std::size_t a, std::size_t b) {
+        const double va = gross[a * H + h], vb = gross[b * H + h];
+        return va > vb || (va == vb && a < b);
+      });
+      double tail = 0.0, total = 0.0;
+      for (std::size_t r = 0; r < m; ++r) tail += gross[paths[r] * H + h];
+      for (std::size_t d = 0; d < D; ++d) {
+        double x = 0.0;
+        for (std::size_t r = 0; r < m; ++r) x += by[(paths[r] * H + h) * D + d];
+        INFO("model " << model << " holder " << h << " driver " << d);
+        CHECK(share[h * D + d] == Approx(x / tail).epsilon(1e-9).margin(1e-12));
+        total += share[h * D + d];
+      }
+      CHECK(total == Approx(1.0).margin(1e-9));
     }
   }
 }

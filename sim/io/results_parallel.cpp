@@ -51,12 +51,13 @@ std::vector<LevelStats> ResultsWriter::summarise_share() const {
   const Scenario& sc = model_.scenario();
   const h5::File file = h5::File::open_read(path_);
   std::vector<LevelStats> out;
+  StripSlabs slabs;
   for (std::size_t m = 0; m < sc.delegation.size(); ++m) {
     const HolderMap& map = model_.levels()[model_.level_of_model(m)];
     const ranks::Share mine = ranks::share(map.size(), ranks::rank(), ranks::size());
     const h5::Dataset outcome = file.open_dataset("models/" + sc.delegation[m].name + "/outcome");
-    out.push_back(summarise_dataset(outcome, map.budget, sc.outputs.thresholds, sc.outputs.cover,
-                                    mine.first, mine.end));
+    out.push_back(summarise_dataset(outcome, map.budget, sc.outputs.thresholds, slabs,
+                                    sc.outputs.cover, mine.first, mine.end));
   }
   return out;
 }

@@ -101,27 +101,6 @@ void write_convergence(h5::Group& st, const std::vector<stats::Convergence>& c, 
                                          "errors, over the first K/8, K/4, K/2 and K paths"));
 }
 
-// A slab in 2 MB pages where the kernel offers them (transparent huge pages, on request): the
-// gather reads each of K rows a page or more apart, twice, so with 4 KB pages every row costs a
-// TLB miss each time (and a page-table walk is dearer still in a virtual machine).
-class Slab {
- public:
-  static constexpr std::size_t kHugePage = std::size_t{2} << 20;
-  explicit Slab(std::size_t doubles)
-      : bytes_((doubles * sizeof(double) + kHugePage - 1) / kHugePage * kHugePage),
-        data_(static_cast<double*>(::operator new (bytes_, std::align_val_t{kHugePage}))) {
-    ::madvise(data_, bytes_, MADV_HUGEPAGE);  // advice only: refused, the pages stay 4 KB
-  }
-  ~Slab() { ::operator delete (data_, std::align_val_t{kHugePage}); }
-  Slab(const Slab&) = delete;
-  Slab& operator=(const Slab&) = delete;
-  double* get() const { return data_; }
-
- private:
-  std::size_t bytes_;
-  double* data_;
-};
-
 // Holders [h0, h0 + n) of year y: what one read brings in.
 struct Strip {
   hsize_t y = 0, h0 = 0, n = 0;
@@ -184,8 +163,50 @@ void summarise_strip(const double* slab, hsize_t K, hsize_t H, Strip s,
 
 }  // namespace
 
+// A slab in 2 MB pages where the kernel offers them (transparent huge pages, on request): the
+// gather reads each of K rows a page or more apart, twice, so with 4 KB pages every row costs a
+// TLB miss each time (and a page-table walk is dearer still in a virtual machine).
+class StripSlabs::Slab {
+ public:
+  static constexpr std::size_t kHugePage = std::size_t{2} << 20;
+  explicit Slab(std::size_t doubles)
+      : bytes_((doubles * sizeof(double) + kHugePage - 1) / kHugePage * kHugePage),
+        data_(static_cast<double*>(::operator new (bytes_, std::align_val_t{kHugePage}))) {
+    ::madvise(data_, bytes_, MADV_HUGEPAGE);  // advice only: refused, the pages stay 4 KB
+  }
+  ~Slab() { ::operator delete (data_, std::align_val_t{kHugePage}); }
+  Slab(const Slab&) = delete;
+  Slab& operator=(const Slab&) = delete;
+  std::size_t doubles() const { return bytes_ / sizeof(double); }
+  double* get() const { return data_; }
+
+ private:
+  std::size_t bytes_;
+  double* data_;
+};
+
+StripSlabs::StripSlabs() = default;
+StripSlabs::~StripSlabs() = default;
+
+double* StripSlabs::get(std::size_t i, std::size_t doubles) {
+  if (!slabs_[i] || slabs_[i]->doubles() < doubles) {
+    slabs_[i].reset();  // freed before its successor is allocated
+    slabs_[i] = std::make_unique<Slab>(doubles);
+  }
+  return slabs_[i]->get();
+}
+
 LevelStats summarise_dataset(const h5::Dataset& outcomes, const std::vector<double>& budget,
                              const std::vector<double>& thresholds,
+                             std::span<const double> extra_probs, hsize_t first_holder,
+                             hsize_t end_holder) {
+  StripSlabs slabs;
+  return summarise_dataset(outcomes, budget, thresholds, slabs, extra_probs, first_holder,
+                           end_holder);
+}
+
+LevelStats summarise_dataset(const h5::Dataset& outcomes, const std::vector<double>& budget,
+                             const std::vector<double>& thresholds, StripSlabs& slabs,
                              std::span<const double> extra_probs, hsize_t first_holder,
                              hsize_t end_holder) {
   const auto dims = outcomes.dims();
@@ -206,64 +227,105 @@ LevelStats summarise_dataset(const h5::Dataset& outcomes, const std::vector<doub
   // chunks no longer idles the other threads; with one thread the two simply take turns. Only
   // when both fit in kBatchBytes, the pass's bound on what it reads at once (at 40,000 paths a
   // strip of 512 holders is 164 MB): beyond, one slab, read between summaries.
-  // Not zeroed: each read fills what is used. Freed on return, before the ES attribution's
-  // buffers are allocated, so the two never add up in the peak.
+  // Not zeroed: each read fills what is used. Kept by the caller from one dataset to the next.
   const bool overlap = strips.size() > 1 && 2 * 8 * K * batch <= kBatchBytes;
-  std::array<std::unique_ptr<Slab>, 2> slabs{std::make_unique<Slab>(K * batch),
-                                             overlap ? std::make_unique<Slab>(K * batch) : nullptr};
-  read_strip(outcomes, dims, strips[0], slabs[0]->get());
+  const std::array<double*, 2> slab_of{slabs.get(0, K * batch),
+                                       overlap ? slabs.get(1, K * batch) : nullptr};
+  read_strip(outcomes, dims, strips[0], slab_of[0]);
   for (std::size_t i = 0; i < strips.size(); ++i) {
-    const double* slab = slabs[overlap ? i % 2 : 0]->get();
+    const double* slab = slab_of[overlap ? i % 2 : 0];
     const bool more = i + 1 < strips.size();
     tbb::task_group summaries;
     summaries.run([&, slab, i] {
       summarise_strip(slab, K, H, strips[i], budget, thresholds, extra_probs, out);
     });
-    if (overlap && more) read_strip(outcomes, dims, strips[i + 1], slabs[(i + 1) % 2]->get());
+    if (overlap && more) read_strip(outcomes, dims, strips[i + 1], slab_of[(i + 1) % 2]);
     summaries.wait();
-    if (!overlap && more) read_strip(outcomes, dims, strips[i + 1], slabs[0]->get());
+    if (!overlap && more) read_strip(outcomes, dims, strips[i + 1], slab_of[0]);
   }
   return out;
 }
 
+namespace {
+
+// The m largest gross outcomes of holder h of a [K, n] slab, ties broken by path index so that
+// the set is deterministic, in the order nth_element leaves them (the order of the sums below).
+void tail_paths(const double* gross, hsize_t K, hsize_t n, hsize_t h, std::size_t m,
+                std::vector<std::size_t>& order) {
+  order.resize(K);
+  for (std::size_t k = 0; k < K; ++k) order[k] = k;
+  auto larger = [&](std::size_t a, std::size_t b) {
+    const double va = gross[a * n + h], vb = gross[b * n + h];
+    return va > vb || (va == vb && a < b);
+  };
+  std::nth_element(order.begin(), order.begin() + (m - 1), order.end(), larger);
+}
+
+}  // namespace
+
 // Each driver's share of ES_95 of the gross variance: its mean contribution over the paths in the
-// 5 % tail of gross, divided by the tail mean (the shares sum to 1).
-void ResultsWriter::write_es_attribution(h5::Group& st, std::size_t l) {
-  const hsize_t Y = model_.years(), K = model_.scenario().paths, D = model_.drivers();
-  const hsize_t H = model_.levels()[l].size();
-  const hsize_t batch = std::clamp<hsize_t>(kBatchBytes / (8 * K * (D + 1)), 1, H);
+// 5 % tail of gross, divided by the tail mean (the shares sum to 1). Memory stays bounded by
+// `bytes` whatever the paths: gross is read for a batch of holders and each holder's tail found;
+// the drivers' contributions are then read a block of paths at a time and only the tail paths'
+// kept, so that the sums run over each tail in the same order whatever the bound.
+std::vector<double> es_attribution(const h5::Dataset& gross_ds, const h5::Dataset& by_driver,
+                                   std::size_t bytes) {
+  const auto dims = by_driver.dims();  // [Y, K, H, D]
+  const hsize_t Y = dims[0], K = dims[1], H = dims[2], D = dims[3];
+  const hsize_t batch = std::clamp<hsize_t>(bytes / 2 / (8 * K), 1, H);
+  const hsize_t P = std::clamp<hsize_t>(bytes / 4 / (8 * batch * D), 1, K);  // paths a read
   const std::size_t m = stats::tail_count(0.95, K);
-  std::vector<double> gross(K * batch), parts(K * batch * D), share(Y * H * D);
+  std::vector<double> gross(K * batch), parts(P * batch * D), kept(batch * m * D), tail(batch);
+  std::vector<double> share(Y * H * D);
+  // Per holder: its tail paths in summation order, and their positions in that order by path.
+  std::vector<std::size_t> paths(batch * m), by_path(batch * m), cursor(batch);
   for (hsize_t y = 0; y < Y; ++y)
     for (hsize_t h0 = 0; h0 < H; h0 += batch) {
       const hsize_t n = std::min(batch, H - h0);
       const hsize_t goff[] = {y, 0, h0}, gcnt[] = {1, K, n};
-      gross_[l]->read_slab<double>(goff, gcnt, gross.data());
-      const hsize_t doff[] = {y, 0, h0, 0}, dcnt[] = {1, K, n, D};
-      by_driver_[l]->read_slab<double>(doff, dcnt, parts.data());
+      gross_ds.read_chunks<double>(goff, gcnt, gross.data());
       // Holders are independent: each is attributed in parallel into its own slot.
       tbb::parallel_for(tbb::blocked_range<hsize_t>(0, n, 4), [&](const auto& range) {
-        std::vector<std::size_t> order(K);
-        std::vector<double> by(D);
+        std::vector<std::size_t> order;
         for (hsize_t h = range.begin(); h < range.end(); ++h) {
-          // The m largest gross outcomes; ties broken by path index so the set is deterministic.
-          for (std::size_t k = 0; k < K; ++k) order[k] = k;
-          auto larger = [&](std::size_t a, std::size_t b) {
-            const double va = gross[a * n + h], vb = gross[b * n + h];
-            return va > vb || (va == vb && a < b);
-          };
-          std::nth_element(order.begin(), order.begin() + (m - 1), order.end(), larger);
-          double tail = 0.0;
-          std::fill(by.begin(), by.end(), 0.0);
-          for (std::size_t r = 0; r < m; ++r) {
-            tail += gross[order[r] * n + h];
-            for (hsize_t d = 0; d < D; ++d) by[d] += parts[(order[r] * n + h) * D + d];
-          }
-          for (hsize_t d = 0; d < D; ++d) share[(y * H + h0 + h) * D + d] = by[d] / tail;
+          tail_paths(gross.data(), K, n, h, m, order);
+          std::size_t* mine = paths.data() + h * m;
+          std::copy_n(order.begin(), m, mine);
+          tail[h] = 0.0;
+          for (std::size_t r = 0; r < m; ++r) tail[h] += gross[mine[r] * n + h];
+          std::size_t* pos = by_path.data() + h * m;
+          for (std::size_t r = 0; r < m; ++r) pos[r] = r;
+          std::sort(pos, pos + m, [&](std::size_t a, std::size_t b) { return mine[a] < mine[b]; });
+          cursor[h] = 0;
         }
       });
+      for (hsize_t k0 = 0; k0 < K; k0 += P) {
+        const hsize_t kn = std::min(P, K - k0);
+        const hsize_t doff[] = {y, k0, h0, 0}, dcnt[] = {1, kn, n, D};
+        by_driver.read_chunks<double>(doff, dcnt, parts.data());
+        tbb::parallel_for(tbb::blocked_range<hsize_t>(0, n, 4), [&](const auto& range) {
+          for (hsize_t h = range.begin(); h < range.end(); ++h)
+            for (std::size_t& c = cursor[h]; c < m; ++c) {
+              const std::size_t r = by_path[h * m + c], k = paths[h * m + r];
+              if (k >= k0 + kn) break;
+              std::copy_n(parts.data() + ((k - k0) * n + h) * D, D, kept.data() + (h * m + r) * D);
+            }
+        });
+      }
+      for (hsize_t h = 0; h < n; ++h)
+        for (hsize_t d = 0; d < D; ++d) {
+          double by = 0.0;
+          for (std::size_t r = 0; r < m; ++r) by += kept[(h * m + r) * D + d];
+          share[(y * H + h0 + h) * D + d] = by / tail[h];
+        }
     }
-  st.write<double>("es95_attribution", share, {Y, H, D});
+  return share;
+}
+
+void ResultsWriter::write_es_attribution(h5::Group& st, std::size_t l) {
+  const hsize_t Y = model_.years(), D = model_.drivers(), H = model_.levels()[l].size();
+  st.write<double>("es95_attribution", es_attribution(*gross_[l], *by_driver_[l], kSlabBytes),
+                   {Y, H, D});
   std::vector<std::string> names;
   for (const auto& d : model_.scenario().drivers) names.push_back(d->name());
   st.open_dataset("es95_attribution").set_attr("drivers", std::span<const std::string>(names));
@@ -275,6 +337,7 @@ void ResultsWriter::write_statistics(const std::vector<LevelStats>& shared) {
   const auto& thresholds = sc.outputs.thresholds;
   std::vector<std::string> driver_names;
   for (const auto& d : sc.drivers) driver_names.push_back(d->name());
+  StripSlabs slabs;  // one pair for every dataset: fresh pages cost a first touch each
   for (std::size_t m = 0; m < sc.delegation.size(); ++m) {
     const std::size_t l = model_.level_of_model(m);
     const HolderMap& map = model_.levels()[l];
@@ -284,7 +347,7 @@ void ResultsWriter::write_statistics(const std::vector<LevelStats>& shared) {
     const h5::Dataset outcome = g.open_dataset("outcome");
     LevelStats computed;
     if (shared.empty())
-      computed = summarise_dataset(outcome, map.budget, thresholds, sc.outputs.cover);
+      computed = summarise_dataset(outcome, map.budget, thresholds, slabs, sc.outputs.cover);
     const LevelStats& level_stats = shared.empty() ? computed : shared[m];
     write_summaries(st, level_stats.holders, Y, H, thresholds);
     write_reserves(st, model_, m, level_stats);
@@ -295,10 +358,10 @@ void ResultsWriter::write_statistics(const std::vector<LevelStats>& shared) {
     for (hsize_t y = 0; y < Y; ++y)
       for (hsize_t h = 0; h < H; ++h) total[y] += map.budget[y * H + h];
     h5::Group rg = st.create_group("icb_residual");
-    write_summaries(rg, summarise_dataset(residual_[m], total, thresholds).holders, Y, 1,
+    write_summaries(rg, summarise_dataset(residual_[m], total, thresholds, slabs).holders, Y, 1,
                     thresholds);
     h5::Group cg = st.create_group("icb_carries");
-    write_summaries(cg, summarise_dataset(icb_carries_[m], total, thresholds).holders, Y, 1,
+    write_summaries(cg, summarise_dataset(icb_carries_[m], total, thresholds, slabs).holders, Y, 1,
                     thresholds);
     // Attribution of gross variance: Cov(x_d, V) / Var(V) per holder and year, from the sums of
     // deviations from the exact expectations (the centres cancel out of both).

@@ -3,6 +3,7 @@
 // statistics are computed at the end by a second pass over the file's own path outcomes.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -117,11 +118,37 @@ class ResultsWriter : public BlockConsumer {
   std::chrono::steady_clock::time_point last_checkpoint_ = std::chrono::steady_clock::now();
 };
 
+// The statistics pass's two strip buffers, kept from one dataset to the next: fresh pages cost
+// their first touch on every allocation (a virtual machine's dearest page fault).
+class StripSlabs {
+ public:
+  StripSlabs();
+  ~StripSlabs();
+  StripSlabs(const StripSlabs&) = delete;
+  StripSlabs& operator=(const StripSlabs&) = delete;
+  // Buffer i (0 or 1) of at least `doubles`, contents undefined; reallocated only to grow.
+  double* get(std::size_t i, std::size_t doubles);
+
+ private:
+  class Slab;
+  std::array<std::unique_ptr<Slab>, 2> slabs_;
+};
+
 // Holders [first_holder, end_holder) only (an MPI rank's share); the others' entries stay empty.
+LevelStats summarise_dataset(const h5::Dataset& outcomes, const std::vector<double>& budget,
+                             const std::vector<double>& thresholds, StripSlabs& slabs,
+                             std::span<const double> extra_probs = {}, hsize_t first_holder = 0,
+                             hsize_t end_holder = hsize_t(-1));
+// The same with buffers of its own.
 LevelStats summarise_dataset(const h5::Dataset& outcomes, const std::vector<double>& budget,
                              const std::vector<double>& thresholds,
                              std::span<const double> extra_probs = {}, hsize_t first_holder = 0,
                              hsize_t end_holder = hsize_t(-1));
+
+// Each driver's share of ES_95 of a level's gross variance, [Y, H, D], from its gross [Y, K, H] and
+// its drivers' contributions [Y, K, H, D], reading about `bytes` or less at once.
+std::vector<double> es_attribution(const h5::Dataset& gross, const h5::Dataset& by_driver,
+                                   std::size_t bytes);
 
 // The ICB view (sim/io/icb_view.cpp): what the ICB carries under model m on each path of a block,
 // [y][path]; and each holder's reserve at the scenario's cover levels, written to stats/reserve.
