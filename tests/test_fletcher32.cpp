@@ -1,13 +1,15 @@
 // h5::fletcher32 must give what HDF5's Fletcher32 filter stores, for every input: against HDF5's
 // loop (H5_checksum_fletcher32 in H5checksum.c, transcribed) here, and against the checksums HDF5
-// stored in a file in test_h5.cpp.
+// stored in a file in test_h5.cpp; on every SIMD target Highway can dispatch it to here.
 #include <cstdint>
 #include <random>
 #include <vector>
 
+#include <hwy/targets.h>
 #include <catch2/catch.hpp>
 
 #include "io/fletcher32.hpp"
+#include "rxstress/simd.hpp"
 
 namespace {
 
@@ -59,4 +61,22 @@ TEST_CASE("fletcher32 equals HDF5's word-by-word loop", "[h5]") {
     INFO(n << " bytes of 0xff");
     CHECK(rxstress::h5::fletcher32(ones.data(), n) == hdf5_fletcher32(ones.data(), n));
   }
+}
+
+TEST_CASE("fletcher32 gives HDF5's checksum on every SIMD target this CPU runs", "[h5]") {
+  std::mt19937_64 rng(5);
+  std::uniform_int_distribution<int> byte(0, 255);
+  std::vector<unsigned char> data(131073);
+  for (auto& b : data) b = static_cast<unsigned char>(byte(rng));
+  hwy::SetSupportedTargetsForTest(0);  // the CPU's own targets, whatever was chosen before
+  const std::vector<std::int64_t> targets = hwy::SupportedAndGeneratedTargets();
+  CHECK(targets.size() >= 2);  // the baseline and at least one vector target of the engine
+  for (std::int64_t target : targets) {
+    hwy::SetSupportedTargetsForTest(target);
+    for (std::size_t n : {1, 33, 720, 5001, 131072, 131073}) {
+      INFO(hwy::TargetName(target) << ", " << n << " bytes");
+      CHECK(rxstress::h5::fletcher32(data.data(), n) == hdf5_fletcher32(data.data(), n));
+    }
+  }
+  rxstress::select_simd("auto");  // the engine's own choice again
 }

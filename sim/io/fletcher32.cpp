@@ -4,12 +4,15 @@
 // each block. Over a block of t words that adds S1 = sum of w_j to sum1 and t * sum1 + S2 to
 // sum2, with S2 = sum of (t - j) w_j. Both are computed here exactly modulo 2^32, as HDF5's
 // wrapping uint32 additions are, so every fold sees the same value and the result is the same.
-#include "io/fletcher32.hpp"
-
+// Integer arithmetic only: every SIMD target (Highway's dynamic dispatch) gives the same bits.
+#ifndef RXSTRESS_IO_FLETCHER32_SHARED
+#define RXSTRESS_IO_FLETCHER32_SHARED
 #include <algorithm>
-#include <array>
 #include <bit>
+#include <cstdint>
 #include <cstring>
+
+#include "io/fletcher32.hpp"
 
 namespace rxstress::h5 {
 namespace {
@@ -22,61 +25,87 @@ std::uint32_t word_at(const unsigned char* data, std::size_t j) {
 
 std::uint32_t fold(std::uint32_t s) { return (s & 0xffff) + (s >> 16); }
 
-struct BlockSums {
+struct Sums {
   std::uint32_t s1 = 0, s2 = 0;
 };
 
-// S1 and S2 of t words. The words are taken in four interleaved classes j = 4m + r (m < M, the
-// whole groups of four), each with its own pair of running sums a_r += w; b_r += a_r, so that
-// b_r = sum over m of (M - m) w_{4m+r}; the weight t - j = 4 (M - m) + (t - 4M - r) then gives
-// S2 = sum over r of 4 b_r + (t - 4M - r) a_r. The four chains run side by side.
-BlockSums block_sums(const unsigned char* data, std::size_t t) {
-  const std::size_t groups = t / 4;
-  std::array<std::uint32_t, 4> a{}, b{};
-  for (std::size_t m = 0; m < groups; ++m) {
-    std::uint64_t x;  // four words in one load, the first in the top bits once byte-swapped
-    std::memcpy(&x, data + 8 * m, sizeof x);
-    if constexpr (std::endian::native == std::endian::little) x = __builtin_bswap64(x);
-    for (std::size_t r = 0; r < 4; ++r) {
-      a[r] += static_cast<std::uint32_t>(x >> (48 - 16 * r)) & 0xffff;
-      b[r] += a[r];
-    }
+}  // namespace
+}  // namespace rxstress::h5
+#endif  // RXSTRESS_IO_FLETCHER32_SHARED
+
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "io/fletcher32.cpp"
+#include <hwy/foreach_target.h>  // IWYU pragma: keep
+
+#include <hwy/highway.h>
+
+HWY_BEFORE_NAMESPACE();
+namespace rxstress::h5::HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+// S1 and S2 of a block of t words. The words are taken in N interleaved classes j = N g + r
+// (g < G, the whole groups of N; r the lane), each lane with its own running sums a_r += w;
+// b_r += a_r, so that b_r = sum over g of (G - g) w_{Ng+r}; the weight t - j = N (G - g) +
+// (t - N G - r) then gives S2 = sum over r of N b_r + (t - N G - r) a_r (modulo 2^32, where a
+// negative weight wraps as HDF5's sums do). The last t - N G words are added one by one.
+Sums block_sums(const unsigned char* data, std::size_t t) {
+  static_assert(std::endian::native == std::endian::little, "words are loaded little-endian");
+  const hn::ScalableTag<std::uint32_t> d32;
+  const hn::Rebind<std::uint16_t, decltype(d32)> d16;  // as many 16-bit words as 32-bit lanes
+  const std::size_t N = hn::Lanes(d32), groups = t / N;
+  auto a = hn::Zero(d32), b = hn::Zero(d32);
+  const auto low_byte = hn::Set(d32, 0xff);
+  for (std::size_t g = 0; g < groups; ++g) {
+    // Loaded little-endian (first byte low): the word is the first byte high, so swap them.
+    const auto* words = reinterpret_cast<const std::uint16_t*>(data + 2 * N * g);
+    const auto x = hn::PromoteTo(d32, hn::LoadU(d16, words));
+    a = hn::Add(a, hn::Or(hn::ShiftLeft<8>(hn::And(x, low_byte)), hn::ShiftRight<8>(x)));
+    b = hn::Add(b, a);
   }
-  BlockSums s;
-  for (std::size_t r = 0; r < 4; ++r) {
-    s.s1 += a[r];
-    s.s2 += 4 * b[r] + static_cast<std::uint32_t>(t - 4 * groups - r) * a[r];
-  }
-  for (std::size_t j = 4 * groups; j < t; ++j) {  // the last words, fewer than four
+  const auto weight =
+      hn::Sub(hn::Set(d32, static_cast<std::uint32_t>(t - N * groups)), hn::Iota(d32, 0));
+  Sums s;
+  s.s1 = hn::GetLane(hn::SumOfLanes(d32, a));
+  s.s2 = hn::GetLane(hn::SumOfLanes(
+      d32, hn::Add(hn::Mul(hn::Set(d32, static_cast<std::uint32_t>(N)), b), hn::Mul(weight, a))));
+  for (std::size_t j = N * groups; j < t; ++j) {  // the last words, fewer than N
     s.s1 += word_at(data, j);
     s.s2 += static_cast<std::uint32_t>(t - j) * word_at(data, j);
   }
   return s;
 }
 
-}  // namespace
-
-std::uint32_t fletcher32(const unsigned char* data, std::size_t bytes) {
-  std::uint32_t sum1 = 0, sum2 = 0;
-  for (std::size_t words = bytes / 2; words > 0;) {
+// HDF5's two sums after the whole blocks of `words` words, from zero.
+Sums fletcher_sums(const unsigned char* data, std::size_t words) {
+  Sums sum;
+  for (; words > 0;) {
     const std::size_t t = std::min(words, kBlockWords);
-    const BlockSums s = block_sums(data, t);
-    sum2 += static_cast<std::uint32_t>(t) * sum1 + s.s2;
-    sum1 += s.s1;
-    sum1 = fold(sum1);
-    sum2 = fold(sum2);
+    const Sums s = block_sums(data, t);
+    sum.s2 = fold(sum.s2 + static_cast<std::uint32_t>(t) * sum.s1 + s.s2);
+    sum.s1 = fold(sum.s1 + s.s1);
     data += 2 * t;
     words -= t;
   }
+  return sum;
+}
+
+}  // namespace rxstress::h5::HWY_NAMESPACE
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+namespace rxstress::h5 {
+
+HWY_EXPORT(fletcher_sums);
+
+std::uint32_t fletcher32(const unsigned char* data, std::size_t bytes) {
+  Sums sum = HWY_DYNAMIC_DISPATCH(fletcher_sums)(data, bytes / 2);
   if (bytes % 2) {  // an odd last byte is the high half of a word
-    sum1 += static_cast<std::uint32_t>(*data) << 8;
-    sum2 += sum1;
-    sum1 = fold(sum1);
-    sum2 = fold(sum2);
+    const std::uint32_t s1 = sum.s1 + (static_cast<std::uint32_t>(data[bytes - 1]) << 8);
+    sum.s2 = fold(sum.s2 + s1);
+    sum.s1 = fold(s1);
   }
-  sum1 = fold(sum1);
-  sum2 = fold(sum2);
-  return sum2 << 16 | sum1;
+  return fold(sum.s2) << 16 | fold(sum.s1);
 }
 
 }  // namespace rxstress::h5
+#endif  // HWY_ONCE
