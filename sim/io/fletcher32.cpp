@@ -64,10 +64,17 @@ Sums block_sums(const unsigned char* data, std::size_t t) {
   }
   const auto weight =
       hn::Sub(hn::Set(d32, static_cast<std::uint32_t>(t - N * groups)), hn::Iota(d32, 0));
+  // The lanes added here, not by SumOfLanes: Highway 1.0's AVX-512 one adds them as signed int
+  // (_mm512_reduce_add_epi32), whose wrap-around is undefined behaviour in C++.
+  HWY_ALIGN std::uint32_t lanes_a[hn::MaxLanes(d32)], lanes_s2[hn::MaxLanes(d32)];
+  hn::Store(a, d32, lanes_a);
+  hn::Store(hn::Add(hn::Mul(hn::Set(d32, static_cast<std::uint32_t>(N)), b), hn::Mul(weight, a)),
+            d32, lanes_s2);
   Sums s;
-  s.s1 = hn::GetLane(hn::SumOfLanes(d32, a));
-  s.s2 = hn::GetLane(hn::SumOfLanes(
-      d32, hn::Add(hn::Mul(hn::Set(d32, static_cast<std::uint32_t>(N)), b), hn::Mul(weight, a))));
+  for (std::size_t r = 0; r < N; ++r) {
+    s.s1 += lanes_a[r];
+    s.s2 += lanes_s2[r];
+  }
   for (std::size_t j = N * groups; j < t; ++j) {  // the last words, fewer than N
     s.s1 += word_at(data, j);
     s.s2 += static_cast<std::uint32_t>(t - j) * word_at(data, j);
