@@ -708,10 +708,6 @@ void store_checksum(unsigned char* raw, std::size_t bytes) {
   for (int b = 0; b < 4; ++b) raw[bytes + b] = static_cast<unsigned char>(sum >> (8 * b));
 }
 
-std::size_t chunk_bytes_of(std::span<const hsize_t> chunk, std::size_t element) {
-  return element * std::accumulate(chunk.begin(), chunk.end(), std::size_t{1}, std::multiplies<>());
-}
-
 }  // namespace
 
 template <Element T>
@@ -723,7 +719,7 @@ void Dataset::read_chunks(std::span<const hsize_t> offset, std::span<const hsize
       !raw_chunks_usable(id(), TypeMap<T>::mem()))
     return read_slab(offset, count, data);
   const std::vector<hsize_t> chunk = chunk_dims(id());
-  const std::size_t bytes = chunk_bytes_of(chunk, sizeof(T));
+  const std::size_t bytes = sizeof(T) * element_count(chunk);
   thread_local std::vector<unsigned char> raw;
   raw.resize(bytes + 4);  // the elements, then their checksum
   std::vector<hsize_t> first(rank), origin(rank);
@@ -766,7 +762,7 @@ void Dataset::write_chunks(std::span<const hsize_t> offset, std::span<const hsiz
     if (offset[d] % chunk[d] != 0 ||
         (count[d] % chunk[d] != 0 && offset[d] + count[d] != extent[d]))
       return write_slab(offset, count, data);
-  const std::size_t bytes = chunk_bytes_of(chunk, sizeof(T));
+  const std::size_t bytes = sizeof(T) * element_count(chunk);
   thread_local std::vector<unsigned char> raw;
   raw.resize(bytes + 4);
   std::vector<hsize_t> origin(offset.begin(), offset.end());
