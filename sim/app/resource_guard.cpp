@@ -18,8 +18,7 @@ namespace rxstress {
 namespace {
 
 constexpr double kDouble = 8.0, kInt32 = 4.0;
-constexpr double kBlockPaths = 32.0;                 // RunOptions::block_paths
-constexpr double kStatsBatch = 256.0 * 1024 * 1024;  // results_stats.cpp kBatchBytes
+constexpr double kBlockPaths = 32.0;  // RunOptions::block_paths
 // Statistics per holder and year: mean, sd, se, cv, 10 quantiles, 2 VaR, 2 ES, 2 CI, 6 return
 // periods and 16 convergence values; thresholds and drivers are added where used.
 constexpr double kStatsPerHolder = 42.0;
@@ -106,8 +105,9 @@ ResourceEstimate estimate_resources(const Model& model, int threads) {
     largest_level = std::max(largest_level, K * level.size() * (D + 1) * kDouble);
   }
   e.memory_bytes = 2.0 * threads * kBlockPaths * per_path;
-  // The statistics pass reads columns in batches of at most 256 MiB (less for small levels).
-  e.memory_bytes += std::min(kStatsBatch, largest_level);
+  // The statistics pass holds two strips of columns of at most kStripBytes each (the chunks'
+  // width shrinks as the paths grow; less for small levels).
+  e.memory_bytes += std::min(2.0 * static_cast<double>(kStripBytes), largest_level);
   e.memory_bytes += P * T * D * kDouble;  // the model's exact expectations
   return e;
 }

@@ -225,8 +225,9 @@ LevelStats summarise_dataset(const h5::Dataset& outcomes, const std::vector<doub
   // Two slabs: the next strip is read on this thread (HDF5, and MPI-IO under it, are called from
   // one thread only) while the workers summarise the last one, so reading and checking the
   // chunks no longer idles the other threads; with one thread the two simply take turns. Only
-  // when both fit in kBatchBytes, the pass's bound on what it reads at once (at 40,000 paths a
-  // strip of 512 holders is 164 MB): beyond, one slab, read between summaries.
+  // when both fit in kBatchBytes, the pass's bound on what it reads at once (the writer narrows
+  // the chunks as the paths grow, holder_chunk, so a strip stays within kStripBytes; a file
+  // chunked otherwise may have wider strips): beyond, one slab, read between summaries.
   // Not zeroed: each read fills what is used. Kept by the caller from one dataset to the next.
   const bool overlap = strips.size() > 1 && 2 * 8 * K * batch <= kBatchBytes;
   const std::array<double*, 2> slab_of{slabs.get(0, K * batch),

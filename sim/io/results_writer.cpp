@@ -13,10 +13,8 @@
 namespace rxstress {
 namespace {
 
-constexpr hsize_t kHolderChunk = 512;  // holders per chunk of the [Y, K, H] datasets
-
 std::vector<hsize_t> path_chunk(hsize_t Y, hsize_t B, hsize_t K, hsize_t H) {
-  return {std::min<hsize_t>(Y, 1), std::min(B, K), std::min(H, kHolderChunk)};
+  return {std::min<hsize_t>(Y, 1), std::min(B, K), std::min<hsize_t>(H, holder_chunk(K))};
 }
 
 void close_all(std::vector<h5::Dataset>& datasets) {
@@ -64,6 +62,12 @@ h5::File open_results(const std::string& path, const RunInfo& info) {
 }
 
 }  // namespace
+
+std::uint64_t holder_chunk(std::uint64_t paths) {
+  std::uint64_t width = 512;
+  while (width > 8 && 8 * paths * width > kStripBytes) width /= 2;
+  return width;
+}
 
 ResultsWriter::ResultsWriter(const Model& model, const std::string& path, RunInfo info)
     : model_(model), path_(path), info_(std::move(info)), file_(open_results(path, info_)) {
@@ -405,7 +409,7 @@ void ResultsWriter::create_driver_detail() {
   h5::Group g = file_.create_group("drivers/detail");
   for (std::size_t d : model_.detail_drivers()) {
     detail_.push_back(g.create_dataset<double>(sc.drivers[d]->name(), {Y, K, P},
-                                               {1, B, std::min<hsize_t>(P, kHolderChunk)},
+                                               {1, B, std::min<hsize_t>(P, holder_chunk(K))},
                                                sc.outputs.compression));
     detail_.back().set_attr("unit", std::string_view("GBP"));
     detail_.back().set_attr("meaning", std::string_view("annual spend of the driver per practice"));
