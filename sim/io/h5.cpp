@@ -1,5 +1,6 @@
 #include "io/h5.hpp"
 
+#include <fcntl.h>
 #include <hdf5.h>
 
 #include <algorithm>
@@ -1062,6 +1063,18 @@ void File::flush() {
   enter_hdf5();
   check(H5Fflush(id(), H5F_SCOPE_GLOBAL),
         [&] { return "cannot flush file " + read_name(id(), H5Fget_name); });
+}
+
+void File::start_writeback() const {
+#ifdef __linux__
+  enter_hdf5();
+  const Id fapl(H5Fget_access_plist(id()), H5Pclose);
+  void* handle = nullptr;
+  if (!fapl.valid() || H5Pget_driver(fapl.get()) != H5FD_SEC2 ||
+      H5Fget_vfd_handle(id(), fapl.get(), &handle) < 0 || handle == nullptr)
+    return;
+  sync_file_range(*static_cast<const int*>(handle), 0, 0, SYNC_FILE_RANGE_WRITE);
+#endif
 }
 
 std::size_t File::open_objects() const {

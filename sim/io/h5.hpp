@@ -202,6 +202,11 @@ class File : public Group {
   static File open_parallel(const std::string& path);
 
   void flush();
+  // Asks the kernel to start writing the file's dirty pages to disk and returns without waiting
+  // (Linux's sync_file_range): the fsync that makes the finished file durable then has little
+  // left to write. Files of HDF5's default (sec2) driver on Linux only; a no-op otherwise, and
+  // on failure (the fsync still reports any write error).
+  void start_writeback() const;
   // Flushes and closes, throwing on failure; the destructor closes quietly instead. Groups and
   // datasets still open keep the file open until they are destroyed.
   // Groups, datasets and attributes of this file still open (each defers the real close).

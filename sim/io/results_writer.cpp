@@ -13,6 +13,8 @@
 namespace rxstress {
 namespace {
 
+constexpr std::int64_t kWritebackBlocks = 8;  // blocks written between writeback requests
+
 std::vector<hsize_t> path_chunk(hsize_t Y, hsize_t B, hsize_t K, hsize_t H) {
   return {std::min<hsize_t>(Y, 1), std::min(B, K), std::min<hsize_t>(H, holder_chunk(K))};
 }
@@ -394,6 +396,10 @@ void ResultsWriter::write_block(const Block* block) {
   }
   if (!block) return;
   ++blocks_done_;
+  // Left to itself the kernel writes a large machine's dirty pages back only when the run's
+  // final fsync asks, which then waits for the whole file: started now, the disk works while
+  // the paths are simulated.
+  if (blocks_done_ % kWritebackBlocks == 0) file_.start_writeback();
   // (An MPI run's checkpoints are agreed among the ranks: RankSlots calls save_rank_state.)
   if (info_.checkpoint && !info_.parallel &&
       std::chrono::duration<double>(std::chrono::steady_clock::now() - last_checkpoint_).count() >=
