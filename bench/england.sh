@@ -102,6 +102,18 @@ fact compilers_start "$(pgrep -c -x cc1plus || true)"
 ) >"$TMP/sampler.txt" 2>/dev/null &
 SAMPLER=$!
 
+# probe NAME: the rate at which this machine fills fresh page-cache pages, a new 1 GiB file written
+# by dd without a sync (MB/s). A virtual machine backs each fresh guest page on its first touch,
+# and how dear that is changes from hour to hour (181-599 MB/s against 11 GB/s for a file
+# overwritten, 2026-12-03): the results files' writing depends on it, so the report shows it.
+probe() {
+  sync
+  fact "$1" "$(LC_ALL=C dd if=/dev/zero of="$TMP/probe" bs=4M count=256 2>&1 |
+    awk '/copied/ { printf "%.0f", $1 / $(NF - 3) / 1e6 }')"
+  rm -f "$TMP/probe"
+  sync
+}
+
 # measure NAME COMMAND...: wall seconds, peak RSS; stdout/stderr kept for the report.
 measure() {
   local name=$1; shift
@@ -144,6 +156,7 @@ fact timings_flag "${TIMINGS[*]:-}"
 
 keep_size() { fact "$1_file_mb" "$(du -m "$2" | cut -f1)"; rm -f "$2"; }
 
+probe page_cache_start_mb_s
 measure rx1 "$RX" run "$SCENARIO" --paths "$N" --threads 1 -o "$TMP/rx1.h5" --force "${TIMINGS[@]}"
 keep_size rx1 "$TMP/rx1.h5"
 measure rxall "$RX" run "$SCENARIO" --paths "$N" --threads "$NPROC" -o "$TMP/rxall.h5" --force "${TIMINGS[@]}"
@@ -155,6 +168,7 @@ fi
 measure rx4 "$RX" run "$SCENARIO" --paths "$N4" --threads "$NPROC" -o "$TMP/rx4.h5" --force "${TIMINGS[@]}"
 keep_size rx4 "$TMP/rx4.h5"
 
+probe page_cache_end_mb_s
 kill "$SAMPLER" 2>/dev/null || true
 wait "$SAMPLER" 2>/dev/null || true
 SAMPLER=

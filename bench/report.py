@@ -246,6 +246,11 @@ class Report:
             f"1-min load sampled during the runs {f.get('load_max', '?')}; other compilers (cc1plus) "
             f"seen in {f.get('compilers_seen', '?')} of {f.get('samples', '?')} samples (at most "
             f"{f.get('compilers_max', '?')} at once)")
+        if "page_cache_start_mb_s" in f:
+            add(f"- fresh page-cache pages (`dd` of a new 1 GiB file, no sync; a virtual machine's first "
+                f"touch of memory): {f['page_cache_start_mb_s']} MB/s before the runs, "
+                f"{f.get('page_cache_end_mb_s', '?')} MB/s after; the results files' writing goes at "
+                f"about this rate")
         if self.shared_machine():
             add("- **Figures taken on a shared machine**: other engineers were building or running at "
                 "the same time (load above), so wall times are pessimistic and noisy; micro-benchmark "
