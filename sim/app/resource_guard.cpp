@@ -19,6 +19,11 @@ namespace {
 
 constexpr double kDouble = 8.0, kInt32 = 4.0;
 constexpr double kBlockPaths = 32.0;  // RunOptions::block_paths
+constexpr double kMiB = 1024.0 * 1024.0;
+constexpr double kStatsSlab = 32.0 * kMiB;     // results_stats.cpp kSlabBytes: a batch of strips,
+                                               // and the ES95 attribution's bound
+constexpr double kStatsTile = 4.0 * kMiB;      // results_stats.cpp tileBytes: a thread's columns
+constexpr double kProgramBytes = 20.0 * kMiB;  // code, libraries and HDF5's caches (measured)
 // Statistics per holder and year: mean, sd, se, cv, 10 quantiles, 2 VaR, 2 ES, 2 CI, 6 return
 // periods and 16 convergence values; thresholds and drivers are added where used.
 constexpr double kStatsPerHolder = 42.0;
@@ -73,6 +78,17 @@ std::optional<double> available_memory() {
   return std::nullopt;
 }
 
+// The statistics pass: two slabs of columns, each a strip one chunk wide (holder_chunk keeps it
+// within kStripBytes) or as many strips as fit in kStatsSlab, never more than the largest level;
+// each thread's tile of columns (at least 8 columns) and one column's order statistics; and the
+// ES95 attribution's buffers. England, 2 threads: about 160 MB at 10,000 and 40,000 paths.
+double stats_pass_bytes(double K, double most_holders, int threads) {
+  const double strip = kDouble * K * std::min(most_holders, double(holder_chunk(K)));
+  const double slab = std::min(kDouble * K * most_holders, std::max(strip, kStatsSlab));
+  const double per_thread = std::max(kStatsTile, 8.0 * kDouble * K) + 3.0 * kDouble * K;
+  return 2.0 * slab + threads * per_thread + kStatsSlab;
+}
+
 }  // namespace
 
 std::string lack_of_room(const ResourceEstimate& e, const std::string& directory) {
@@ -99,15 +115,13 @@ ResourceEstimate estimate_resources(const Model& model, int threads) {
   e.output_bytes = model_bytes(model) + other_bytes(model);
   // The pipeline keeps 2 blocks per thread in flight; each holds gross and by_driver per level
   // (D + 1 values per holder and year) plus the models' outcomes (about one more).
-  double per_path = 0.0, largest_level = 0.0;
+  double per_path = 0.0, most_holders = 0.0;
   for (const auto& level : model.levels()) {
     per_path += Y * level.size() * (D + 2) * kDouble;
-    largest_level = std::max(largest_level, K * level.size() * (D + 1) * kDouble);
+    most_holders = std::max(most_holders, static_cast<double>(level.size()));
   }
-  e.memory_bytes = 2.0 * threads * kBlockPaths * per_path;
-  // The statistics pass holds two strips of columns of at most kStripBytes each (the chunks'
-  // width shrinks as the paths grow; less for small levels).
-  e.memory_bytes += std::min(2.0 * static_cast<double>(kStripBytes), largest_level);
+  e.memory_bytes = kProgramBytes + 2.0 * threads * kBlockPaths * per_path;
+  e.memory_bytes += stats_pass_bytes(K, most_holders, threads);
   e.memory_bytes += P * T * D * kDouble;  // the model's exact expectations
   return e;
 }
