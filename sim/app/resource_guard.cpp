@@ -18,12 +18,8 @@ namespace rxstress {
 namespace {
 
 constexpr double kDouble = 8.0, kInt32 = 4.0;
-constexpr double kBlockPaths = 32.0;  // RunOptions::block_paths
-constexpr double kMiB = 1024.0 * 1024.0;
-constexpr double kStatsSlab = 32.0 * kMiB;     // results_stats.cpp kSlabBytes: a batch of strips,
-                                               // and the ES95 attribution's bound
-constexpr double kStatsTile = 4.0 * kMiB;      // results_stats.cpp tileBytes: a thread's columns
-constexpr double kProgramBytes = 20.0 * kMiB;  // code, libraries and HDF5's caches (measured)
+constexpr double kBlockPaths = 32.0;                  // RunOptions::block_paths
+constexpr double kProgramBytes = 20.0 * 1024 * 1024;  // code, libraries, HDF5 (measured)
 // Statistics per holder and year: mean, sd, se, cv, 10 quantiles, 2 VaR, 2 ES, 2 CI, 6 return
 // periods and 16 convergence values; thresholds and drivers are added where used.
 constexpr double kStatsPerHolder = 42.0;
@@ -78,17 +74,6 @@ std::optional<double> available_memory() {
   return std::nullopt;
 }
 
-// The statistics pass: two slabs of columns, each a strip one chunk wide (holder_chunk keeps it
-// within kStripBytes) or as many strips as fit in kStatsSlab, never more than the largest level;
-// each thread's tile of columns (at least 8 columns) and one column's order statistics; and the
-// ES95 attribution's buffers. England, 2 threads: about 160 MB at 10,000 and 40,000 paths.
-double stats_pass_bytes(double K, double most_holders, int threads) {
-  const double strip = kDouble * K * std::min(most_holders, double(holder_chunk(K)));
-  const double slab = std::min(kDouble * K * most_holders, std::max(strip, kStatsSlab));
-  const double per_thread = std::max(kStatsTile, 8.0 * kDouble * K) + 3.0 * kDouble * K;
-  return 2.0 * slab + threads * per_thread + kStatsSlab;
-}
-
 }  // namespace
 
 std::string lack_of_room(const ResourceEstimate& e, const std::string& directory) {
@@ -121,7 +106,7 @@ ResourceEstimate estimate_resources(const Model& model, int threads) {
     most_holders = std::max(most_holders, static_cast<double>(level.size()));
   }
   e.memory_bytes = kProgramBytes + 2.0 * threads * kBlockPaths * per_path;
-  e.memory_bytes += stats_pass_bytes(K, most_holders, threads);
+  e.memory_bytes += statistics_pass_bytes(K, most_holders, threads);
   e.memory_bytes += P * T * D * kDouble;  // the model's exact expectations
   return e;
 }

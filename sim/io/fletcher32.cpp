@@ -84,7 +84,7 @@ Sums block_sums(const unsigned char* data, std::size_t t) {
 // HDF5's two sums after the whole blocks of `words` words, from zero.
 Sums fletcher_sums(const unsigned char* data, std::size_t words) {
   Sums sum;
-  for (; words > 0;) {
+  while (words > 0) {
     const std::size_t t = std::min(words, kBlockWords);
     const Sums s = block_sums(data, t);
     sum.s2 = fold(sum.s2 + static_cast<std::uint32_t>(t) * sum.s1 + s.s2);

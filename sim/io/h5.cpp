@@ -639,6 +639,12 @@ void Dataset::read_slab(std::span<const hsize_t> offset, std::span<const hsize_t
 
 namespace {
 
+// Whether `file` is written by HDF5's default (sec2) driver: a plain file descriptor under it.
+bool sec2_file(hid_t file) {
+  const Id fapl(H5Fget_access_plist(file), H5Pclose);
+  return fapl.valid() && H5Pget_driver(fapl.get()) == H5FD_SEC2;
+}
+
 // Whether read_chunks and write_chunks can take the raw chunks of `dset` as they are: chunked,
 // with Fletcher32 as its only filter, stored as `mem_type`, in a file of the default (sec2) driver.
 bool raw_chunks_usable(hid_t dset, hid_t mem_type) {
@@ -651,9 +657,7 @@ bool raw_chunks_usable(hid_t dset, hid_t mem_type) {
     return false;
   if (H5Tequal(type_of(dset).get(), mem_type) <= 0) return false;
   Id file(H5Iget_file_id(dset), H5Fclose);
-  if (!file.valid()) return false;
-  Id fapl(H5Fget_access_plist(file.get()), H5Pclose);
-  return fapl.valid() && H5Pget_driver(fapl.get()) == H5FD_SEC2;
+  return file.valid() && sec2_file(file.get());
 }
 
 // Calls run(in_chunk, in_slab, elements) for each run along the last dimension of the part of
@@ -1068,10 +1072,8 @@ void File::flush() {
 void File::start_writeback() const {
 #ifdef __linux__
   enter_hdf5();
-  const Id fapl(H5Fget_access_plist(id()), H5Pclose);
   void* handle = nullptr;
-  if (!fapl.valid() || H5Pget_driver(fapl.get()) != H5FD_SEC2 ||
-      H5Fget_vfd_handle(id(), fapl.get(), &handle) < 0 || handle == nullptr)
+  if (!sec2_file(id()) || H5Fget_vfd_handle(id(), H5P_DEFAULT, &handle) < 0 || handle == nullptr)
     return;
   sync_file_range(*static_cast<const int*>(handle), 0, 0, SYNC_FILE_RANGE_WRITE);
 #endif

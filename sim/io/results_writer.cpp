@@ -415,8 +415,7 @@ void ResultsWriter::create_driver_detail() {
   h5::Group g = file_.create_group("drivers/detail");
   for (std::size_t d : model_.detail_drivers()) {
     detail_.push_back(g.create_dataset<double>(sc.drivers[d]->name(), {Y, K, P},
-                                               {1, B, std::min<hsize_t>(P, holder_chunk(K))},
-                                               sc.outputs.compression));
+                                               path_chunk(Y, B, K, P), sc.outputs.compression));
     detail_.back().set_attr("unit", std::string_view("GBP"));
     detail_.back().set_attr("meaning", std::string_view("annual spend of the driver per practice"));
   }

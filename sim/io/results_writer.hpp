@@ -44,6 +44,10 @@ struct RunInfo {
 inline constexpr std::uint64_t kStripBytes = std::uint64_t{48} << 20;
 std::uint64_t holder_chunk(std::uint64_t paths);
 
+// About how many bytes the statistics pass holds at once for `paths` paths when the largest level
+// has `most_holders` holders and it runs on `threads` threads (for run's memory estimate).
+double statistics_pass_bytes(double paths, double most_holders, int threads);
+
 // The statistics pass over one [Y, K, H] (or [Y, K]) dataset: every holder's summary and
 // convergence table, columns read from the file a batch at a time (sim/stats does the arithmetic).
 struct LevelStats {
