@@ -51,33 +51,28 @@ HWY_INLINE VecF<DF> poisson_walk_up(DF df, const PoissonTable& law, std::size_t 
   return k;
 }
 
+// The table's thresholds fall step by step down and rise step by step up (each is the previous
+// one minus or plus a probability >= 0), so the number of steps a walk takes within the table is
+// the number of thresholds u passes: counted without a branch, since the count varies from lane to
+// lane and a branch on it is mispredicted. A lane below the first threshold down cannot be at or
+// above the first one up (u < cdf - p <= cdf): the two counts are never both non-zero.
 template <class DF>
 HWY_INLINE VecF<DF> poisson_draw(DF df, const PoissonTable& law, std::size_t i, VecF<DF> u) {
   const std::size_t padded = law.mean.size();
   const auto one = hn::Set(df, 1.0);
   auto k = hn::LoadU(df, law.mode.data() + i);
-  // A lane below the first threshold down cannot be at or above the first one up (u < cdf - p
-  // <= cdf): the two walks never both move.
   auto down = hn::Lt(u, hn::LoadU(df, law.down.data() + i));
-  if (!hn::AllFalse(df, down)) {
-    for (std::size_t j = 1;; ++j) {
-      k = hn::IfThenElse(down, hn::Sub(k, one), k);
-      if (j == PoissonTable::kSteps) {
-        k = poisson_walk_down(df, law, i, u, k, down);
-        break;
-      }
-      down = hn::And(down, hn::Lt(u, hn::LoadU(df, law.down.data() + j * padded + i)));
-      if (hn::AllFalse(df, down)) break;
-    }
-  }
   auto up = hn::Ge(u, hn::LoadU(df, law.up.data() + i));
-  if (!hn::AllFalse(df, up)) {
-    for (std::size_t j = 1;; ++j) {
-      k = hn::IfThenElse(up, hn::Add(k, one), k);
-      if (j == PoissonTable::kSteps) return poisson_walk_up(df, law, i, u, k, up);
-      up = hn::And(up, hn::Ge(u, hn::LoadU(df, law.up.data() + j * padded + i)));
-      if (hn::AllFalse(df, up)) break;
-    }
+  k = hn::Add(hn::Sub(k, hn::IfThenElseZero(down, one)), hn::IfThenElseZero(up, one));
+  for (std::size_t j = 1; j < PoissonTable::kSteps; ++j) {
+    down = hn::Lt(u, hn::LoadU(df, law.down.data() + j * padded + i));
+    up = hn::Ge(u, hn::LoadU(df, law.up.data() + j * padded + i));
+    k = hn::Add(hn::Sub(k, hn::IfThenElseZero(down, one)), hn::IfThenElseZero(up, one));
+  }
+  // `down` and `up` now hold the lanes that passed the table's last threshold and walk on.
+  if (HWY_UNLIKELY(!hn::AllFalse(df, hn::Or(down, up)))) {
+    k = poisson_walk_down(df, law, i, u, k, down);
+    k = poisson_walk_up(df, law, i, u, k, up);
   }
   return k;
 }
