@@ -6,9 +6,11 @@ namespace rxstress {
 
 double corridor_retained(double variance, double budget, const Corridor& c) {
   const double upper = c.upper * budget, lower = c.lower * budget;
-  double kept = variance;
-  if (variance > upper) kept = upper + c.share_over * (variance - upper);
-  if (variance < -lower) kept = -lower + c.share_under * (variance + lower);
+  // Both sides computed and one selected, without a branch: whether a holder is beyond its
+  // corridor changes from holder to holder and path to path, so a branch on it is mispredicted.
+  const double over = upper + c.share_over * (variance - upper);
+  const double under = -lower + c.share_under * (variance + lower);
+  const double kept = variance < -lower ? under : variance > upper ? over : variance;
   return std::min(kept, c.cap * budget);
 }
 
@@ -29,12 +31,17 @@ void settle_pool(std::span<double> retained, std::span<const double> budget, con
   }
 }
 
+// One loop per term, each without a branch inside, so that the compiler vectorises them.
 void settle_terms(std::span<const double> gross, std::span<const double> carve,
                   std::span<const double> budget, const Terms& terms, std::span<double> retained) {
-  for (std::size_t h = 0; h < gross.size(); ++h) {
-    double x = gross[h] - (terms.carve_out && !carve.empty() ? carve[h] : 0.0);
-    if (terms.corridor) x = corridor_retained(x, budget[h], *terms.corridor);
-    retained[h] = x;
+  const std::size_t H = gross.size();
+  if (terms.carve_out && !carve.empty())
+    for (std::size_t h = 0; h < H; ++h) retained[h] = gross[h] - carve[h];
+  else
+    std::copy_n(gross.begin(), H, retained.begin());
+  if (terms.corridor) {
+    const Corridor& c = *terms.corridor;
+    for (std::size_t h = 0; h < H; ++h) retained[h] = corridor_retained(retained[h], budget[h], c);
   }
   if (terms.pool) settle_pool(retained, budget, *terms.pool);
 }
