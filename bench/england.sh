@@ -5,13 +5,16 @@
 #   rxstress run scenarios/bench/england.yaml --paths 4N --threads $(nproc)   (flat memory check)
 #   /usr/bin/python3 $RXSTRESS_PEER --paths N --out FILE                    (the NumPy peer, if any)
 #   build-bench/bench/rxstress_bench                                          (micro-benchmarks)
+#   bench/instructions.sh build-bench/rxstress 32          (callgrind, where valgrind is installed)
 # and regenerates bench/RESULTS.md: wall time, practice-months/s, peak memory, ratios, the
-# micro-benchmark floor and per-driver rates, each against the targets of DESIGN §7.
+# micro-benchmark floor and per-driver rates, instructions per practice-month, each against the
+# targets of DESIGN §7.
 #
 # usage: bench/england.sh [--paths N] [--quick] [--no-micro]
 #   --paths N   paths of the runs (default 10000, the headline figure)
 #   --quick     N = 1000 and short micro-benchmarks: a smoke test of this script
-#   --no-micro  skip the micro-benchmarks (RESULTS.md then has no floor or driver rates)
+#   --no-micro  skip the micro-benchmarks and callgrind (RESULTS.md then has no floor, driver rates
+#               or instruction counts)
 # environment: RXSTRESS_PEER (the NumPy peer script, optional: without it the peer is not run, the
 #   figures are printed and RESULTS.md says the peer was not run), RXSTRESS_BUILD_DIR
 #   (default build-bench), RXSTRESS_BENCH_TMP (where the results files go while measured; 4N
@@ -146,6 +149,22 @@ if [ "$MICRO" -eq 1 ]; then
     echo "england.sh: micro-benchmarks failed:" >&2; tail -20 "$TMP/micro.txt" >&2; exit 1; }
   fact micro_cmd "$BUILD/bench/rxstress_bench --benchmark_min_time=$MIN_TIME --benchmark_repetitions=$REPS --benchmark_out=micro.json --benchmark_out_format=json"
   fact micro_repetitions "$REPS"
+fi
+
+# Instructions per practice-month under callgrind (bench/instructions.sh, the AVX2 target): a
+# figure that other load on the machine does not move. Only with the micro-benchmarks, and only
+# where valgrind is installed (apt-get install valgrind); RESULTS.md says when it was not run.
+if [ "$MICRO" -eq 1 ]; then
+  if command -v valgrind >/dev/null; then
+    IPATHS=32; [ "$QUICK" -eq 1 ] && IPATHS=4
+    echo "england.sh: callgrind, $IPATHS paths (bench/instructions.sh)" >&2
+    bash "$ROOT/bench/instructions.sh" "$RX" "$IPATHS" >"$TMP/instructions.txt" 2>"$TMP/instructions.err" || {
+      echo "england.sh: bench/instructions.sh failed:" >&2; tail -20 "$TMP/instructions.err" >&2; exit 1; }
+    cat "$TMP/instructions.txt" >>"$FACTS"
+    fact instructions_cmd "bash bench/instructions.sh $RX $IPATHS"
+  else
+    fact instructions_missing "valgrind is not installed"
+  fi
 fi
 
 TIMINGS=()

@@ -18,7 +18,7 @@ trap 'rm -rf "$work"' EXIT
 RXSTRESS_SIMD=avx2 valgrind --tool=callgrind --callgrind-out-file="$work/cg.out" \
   "$binary" run "$root/scenarios/bench/england.yaml" --paths "$paths" --threads 1 \
   -o "$work/out.h5" --quiet --set outputs.trajectories=0 >/dev/null 2>"$work/valgrind.log"
-callgrind_annotate --inclusive=yes "$work/cg.out" >"$work/inclusive.txt" 2>/dev/null
+callgrind_annotate --inclusive=yes --threshold=100 "$work/cg.out" >"$work/inclusive.txt" 2>/dev/null
 /usr/bin/python3 - "$work/inclusive.txt" "$paths" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()

@@ -532,6 +532,40 @@ class Report:
             add(f"| {what} (`{name}`) | {ns:.3f} | {2 * ns:.3f} |")
         add()
 
+    def instructions(self):
+        f, add = self.f, self.add
+        if "instructions_missing" in f:
+            add("### Instructions (callgrind)")
+            add()
+            add(f"Not counted: {f['instructions_missing']} (`apt-get install valgrind`, then "
+                "`bench/england.sh` again, or `bash bench/instructions.sh build-bench/rxstress 32`).")
+            add()
+            return
+        if "instructions_simulate_per_pm" not in f:
+            return
+        add("### Instructions (callgrind)")
+        add()
+        add(f"`bench/instructions.sh`: `rxstress run` of {f['instructions_paths']} England paths on one "
+            "thread under callgrind, the AVX2 target (valgrind cannot run AVX-512 code), inclusive "
+            "instructions per practice-month. The same binary and inputs give the same count "
+            "whatever else the machine is doing.")
+        add()
+        add("| part | instructions per practice-month |")
+        add("|---|---:|")
+        for key, what in (("simulate", "simulation stage (`simulate_block`)"),
+                          ("baseline", "of which baseline"),
+                          ("concessions", "of which concessions"),
+                          ("high_cost_patients", "of which high-cost patients"),
+                          ("profile_drivers", "of which the scaled-profile drivers (new medicines, "
+                                              "patent expiry, savings plan, Category M, step shock)"),
+                          ("aggregation", "of which aggregation to the holders"),
+                          ("statistics", "statistics pass (`write_statistics`)"),
+                          ("program", "the whole program (fixed costs included)")):
+            value = f.get(f"instructions_{key}_per_pm")
+            if value and float(value) > 0:  # 0: callgrind did not list the function
+                add(f"| {what} | {float(value):.1f} |")
+        add()
+
     def micro_benchmarks(self):
         if not self.micro:
             return
@@ -549,6 +583,7 @@ class Report:
         self.drivers()
         self.samplers()
         self.generators()
+        self.instructions()
 
     # -- commands --
 
@@ -566,6 +601,8 @@ class Report:
                 add(f"/usr/bin/time -v {self.runs[name]['cmd'].replace(tmp, '$TMP')}")
         if "micro_cmd" in self.f:
             add(self.f["micro_cmd"])
+        if "instructions_cmd" in self.f:
+            add(self.f["instructions_cmd"])
         add("```")
 
     def render(self):
