@@ -149,12 +149,9 @@ if [ "$MICRO" -eq 1 ]; then
     echo "england.sh: micro-benchmarks failed:" >&2; tail -20 "$TMP/micro.txt" >&2; exit 1; }
   fact micro_cmd "$BUILD/bench/rxstress_bench --benchmark_min_time=$MIN_TIME --benchmark_repetitions=$REPS --benchmark_out=micro.json --benchmark_out_format=json"
   fact micro_repetitions "$REPS"
-fi
-
-# Instructions per practice-month under callgrind (bench/instructions.sh, the AVX2 target): a
-# figure that other load on the machine does not move. Only with the micro-benchmarks, and only
-# where valgrind is installed (apt-get install valgrind); RESULTS.md says when it was not run.
-if [ "$MICRO" -eq 1 ]; then
+  # Instructions per practice-month under callgrind (bench/instructions.sh, the AVX2 target): a
+  # figure that other load on the machine does not move. Only where valgrind is installed (apt-get
+  # install valgrind); RESULTS.md says when it was not run.
   if command -v valgrind >/dev/null; then
     IPATHS=32; [ "$QUICK" -eq 1 ] && IPATHS=4
     echo "england.sh: callgrind, $IPATHS paths (bench/instructions.sh)" >&2

@@ -534,17 +534,16 @@ class Report:
 
     def instructions(self):
         f, add = self.f, self.add
-        if "instructions_missing" in f:
-            add("### Instructions (callgrind)")
-            add()
-            add(f"Not counted: {f['instructions_missing']} (`apt-get install valgrind`, then "
-                "`bench/england.sh` again, or `bash bench/instructions.sh build-bench/rxstress 32`).")
-            add()
-            return
-        if "instructions_simulate_per_pm" not in f:
+        missing = f.get("instructions_missing")
+        if not missing and "instructions_simulate_per_pm" not in f:
             return
         add("### Instructions (callgrind)")
         add()
+        if missing:
+            add(f"Not counted: {missing} (`apt-get install valgrind`, then `bench/england.sh` "
+                "again, or `bash bench/instructions.sh build-bench/rxstress 32`).")
+            add()
+            return
         add(f"`bench/instructions.sh`: `rxstress run` of {f['instructions_paths']} England paths on one "
             "thread under callgrind, the AVX2 target (valgrind cannot run AVX-512 code), inclusive "
             "instructions per practice-month. The same binary and inputs give the same count "

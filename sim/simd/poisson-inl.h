@@ -61,10 +61,8 @@ HWY_INLINE VecF<DF> poisson_draw(DF df, const PoissonTable& law, std::size_t i, 
   const std::size_t padded = law.mean.size();
   const auto one = hn::Set(df, 1.0);
   auto k = hn::LoadU(df, law.mode.data() + i);
-  auto down = hn::Lt(u, hn::LoadU(df, law.down.data() + i));
-  auto up = hn::Ge(u, hn::LoadU(df, law.up.data() + i));
-  k = hn::Add(hn::Sub(k, hn::IfThenElseZero(down, one)), hn::IfThenElseZero(up, one));
-  for (std::size_t j = 1; j < PoissonTable::kSteps; ++j) {
+  auto down = hn::FirstN(df, 0), up = hn::FirstN(df, 0);
+  for (std::size_t j = 0; j < PoissonTable::kSteps; ++j) {
     down = hn::Lt(u, hn::LoadU(df, law.down.data() + j * padded + i));
     up = hn::Ge(u, hn::LoadU(df, law.up.data() + j * padded + i));
     k = hn::Add(hn::Sub(k, hn::IfThenElseZero(down, one)), hn::IfThenElseZero(up, one));
