@@ -197,14 +197,15 @@ double* StripSlabs::get(std::size_t i, std::size_t doubles) {
 }
 
 // Two slabs of columns, each a strip one chunk wide (holder_chunk keeps it within kStripBytes) or
-// as many strips as fit in kSlabBytes, never more than the largest level; each thread's tile of
-// columns (at least 8 columns) and one column's order statistics; and the ES95 attribution's
-// buffers (kSlabBytes). England, 2 threads: about 160 MB at 10,000 and 40,000 paths.
+// as many strips as fit in kSlabBytes, never more than the largest level, and at least what the
+// ES95 attribution reads into them (half of kSlabBytes into the first; a quarter and the tails'
+// values into the second); each thread's tile of columns (at least 8 columns) and one column's
+// order statistics; and the attribution's lists of tail paths (about kSlabBytes / 20).
 double statistics_pass_bytes(double K, double most_holders, int threads) {
   const double strip = 8.0 * K * std::min(most_holders, double(holder_chunk(K)));
   const double slab = std::min(8.0 * K * most_holders, std::max(strip, double(kSlabBytes)));
   const double per_thread = std::max(double(tileBytes), 8.0 * 8.0 * K) + 3.0 * 8.0 * K;
-  return 2.0 * slab + threads * per_thread + double(kSlabBytes);
+  return 2.0 * std::max(slab, kSlabBytes / 2.0) + threads * per_thread + kSlabBytes / 20.0;
 }
 
 LevelStats summarise_dataset(const h5::Dataset& outcomes, const std::vector<double>& budget,
@@ -282,12 +283,25 @@ void tail_paths(const double* gross, hsize_t K, hsize_t n, hsize_t h, std::size_
 // kept, so that the sums run over each tail in the same order whatever the bound.
 std::vector<double> es_attribution(const h5::Dataset& gross_ds, const h5::Dataset& by_driver,
                                    std::size_t bytes) {
+  StripSlabs slabs;
+  return es_attribution(gross_ds, by_driver, bytes, slabs);
+}
+
+std::vector<double> es_attribution(const h5::Dataset& gross_ds, const h5::Dataset& by_driver,
+                                   std::size_t bytes, StripSlabs& slabs) {
   const auto dims = by_driver.dims();  // [Y, K, H, D]
   const hsize_t Y = dims[0], K = dims[1], H = dims[2], D = dims[3];
   const hsize_t batch = std::clamp<hsize_t>(bytes / 2 / (8 * K), 1, H);
   const hsize_t P = std::clamp<hsize_t>(bytes / 4 / (8 * batch * D), 1, K);  // paths a read
   const std::size_t m = stats::tail_count(0.95, K);
-  std::vector<double> gross(K * batch), parts(P * batch * D), kept(batch * m * D), tail(batch);
+  // The three largest buffers in the statistics pass's strip buffers, which are idle here and
+  // usually large enough already: their pages are touched once per run, not once per level, and
+  // the pass's peak memory does not grow with the paths (the tails kept, batch x m values per
+  // driver, are about bytes / 320 whatever the paths).
+  double* const gross = slabs.get(0, K * batch);
+  double* const parts = slabs.get(1, P * batch * D + batch * m * D);
+  double* const kept = parts + P * batch * D;
+  std::vector<double> tail(batch);
   std::vector<double> share(Y * H * D);
   // Per holder: its tail paths in summation order, and their positions in that order by path.
   std::vector<std::size_t> paths(batch * m), by_path(batch * m), cursor(batch);
@@ -295,12 +309,12 @@ std::vector<double> es_attribution(const h5::Dataset& gross_ds, const h5::Datase
     for (hsize_t h0 = 0; h0 < H; h0 += batch) {
       const hsize_t n = std::min(batch, H - h0);
       const hsize_t goff[] = {y, 0, h0}, gcnt[] = {1, K, n};
-      gross_ds.read_chunks<double>(goff, gcnt, gross.data());
+      gross_ds.read_chunks<double>(goff, gcnt, gross);
       // Holders are independent: each is attributed in parallel into its own slot.
       tbb::parallel_for(tbb::blocked_range<hsize_t>(0, n, 4), [&](const auto& range) {
         std::vector<std::size_t> order;
         for (hsize_t h = range.begin(); h < range.end(); ++h) {
-          tail_paths(gross.data(), K, n, h, m, order);
+          tail_paths(gross, K, n, h, m, order);
           std::size_t* mine = paths.data() + h * m;
           std::copy_n(order.begin(), m, mine);
           tail[h] = 0.0;
@@ -314,13 +328,13 @@ std::vector<double> es_attribution(const h5::Dataset& gross_ds, const h5::Datase
       for (hsize_t k0 = 0; k0 < K; k0 += P) {
         const hsize_t kn = std::min(P, K - k0);
         const hsize_t doff[] = {y, k0, h0, 0}, dcnt[] = {1, kn, n, D};
-        by_driver.read_chunks<double>(doff, dcnt, parts.data());
+        by_driver.read_chunks<double>(doff, dcnt, parts);
         tbb::parallel_for(tbb::blocked_range<hsize_t>(0, n, 4), [&](const auto& range) {
           for (hsize_t h = range.begin(); h < range.end(); ++h)
             for (std::size_t& c = cursor[h]; c < m; ++c) {
               const std::size_t r = by_path[h * m + c], k = paths[h * m + r];
               if (k >= k0 + kn) break;
-              std::copy_n(parts.data() + ((k - k0) * n + h) * D, D, kept.data() + (h * m + r) * D);
+              std::copy_n(parts + ((k - k0) * n + h) * D, D, kept + (h * m + r) * D);
             }
         });
       }
@@ -334,10 +348,10 @@ std::vector<double> es_attribution(const h5::Dataset& gross_ds, const h5::Datase
   return share;
 }
 
-void ResultsWriter::write_es_attribution(h5::Group& st, std::size_t l) {
+void ResultsWriter::write_es_attribution(h5::Group& st, std::size_t l, StripSlabs& slabs) {
   const hsize_t Y = model_.years(), D = model_.drivers(), H = model_.levels()[l].size();
-  st.write<double>("es95_attribution", es_attribution(*gross_[l], *by_driver_[l], kSlabBytes),
-                   {Y, H, D});
+  st.write<double>("es95_attribution",
+                   es_attribution(*gross_[l], *by_driver_[l], kSlabBytes, slabs), {Y, H, D});
   std::vector<std::string> names;
   for (const auto& d : model_.scenario().drivers) names.push_back(d->name());
   st.open_dataset("es95_attribution").set_attr("drivers", std::span<const std::string>(names));
@@ -364,7 +378,7 @@ void ResultsWriter::write_statistics(const std::vector<LevelStats>& shared) {
     write_summaries(st, level_stats.holders, Y, H, thresholds);
     write_reserves(st, model_, m, level_stats);
     write_convergence(st, level_stats.convergence, Y, H);
-    if (by_driver_[l]) write_es_attribution(st, l);
+    if (by_driver_[l]) write_es_attribution(st, l, slabs);
     // The ICB residual, against the total budget of the year.
     std::vector<double> total(Y, 0.0);
     for (hsize_t y = 0; y < Y; ++y)

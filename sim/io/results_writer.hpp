@@ -40,8 +40,11 @@ struct RunInfo {
 // Holders per chunk of the [Y, K, H] datasets of a run of `paths` paths: 512, halved while a
 // column strip of chunks (every path by one chunk's holders, what the statistics pass holds to
 // find exact quantiles) would exceed kStripBytes, down to 8 (one vector). So the statistics pass's
-// memory stays near 2 x 41 MB from 10,000 paths to 40,000 and beyond: flat in the paths.
-inline constexpr std::uint64_t kStripBytes = std::uint64_t{48} << 20;
+// memory stays near 2 x 20 MB from 10,000 paths to 40,000 and beyond: flat in the paths.
+// 24 MiB rather than 48 (bench/PROFILE.md, tenth session): chunks of 256 holders at 10,000 paths
+// (64 KiB) were written in half the time on the benchmark's virtual machine, whose page cache
+// takes larger writes in larger folios, and the pass's peak memory fell by 41 MB.
+inline constexpr std::uint64_t kStripBytes = std::uint64_t{24} << 20;
 std::uint64_t holder_chunk(std::uint64_t paths);
 
 // About how many bytes the statistics pass holds at once for `paths` paths when the largest level
@@ -55,6 +58,8 @@ struct LevelStats {
   std::vector<stats::Convergence> convergence;  // [y * H + h]
   std::vector<double> extra_quantiles;          // [(y * H + h) * E + e] at extra_probs[e]
 };
+
+class StripSlabs;
 
 class ResultsWriter : public BlockConsumer {
  public:
@@ -102,7 +107,7 @@ class ResultsWriter : public BlockConsumer {
   // `shared`: each model's summaries, computed by the ranks (finish_parallel); empty: computed
   // here.
   void write_statistics(const std::vector<LevelStats>& shared = {});
-  void write_es_attribution(h5::Group& stats, std::size_t level);
+  void write_es_attribution(h5::Group& stats, std::size_t level, StripSlabs& slabs);
 
   const Model& model_;
   std::string path_;
@@ -160,6 +165,9 @@ LevelStats summarise_dataset(const h5::Dataset& outcomes, const std::vector<doub
 // its drivers' contributions [Y, K, H, D], reading about `bytes` or less at once.
 std::vector<double> es_attribution(const h5::Dataset& gross, const h5::Dataset& by_driver,
                                    std::size_t bytes);
+// The same with its two largest buffers in `slabs` (the statistics pass's, idle between levels).
+std::vector<double> es_attribution(const h5::Dataset& gross, const h5::Dataset& by_driver,
+                                   std::size_t bytes, StripSlabs& slabs);
 
 // The ICB view (sim/io/icb_view.cpp): what the ICB carries under model m on each path of a block,
 // [y][path]; and each holder's reserve at the scenario's cover levels, written to stats/reserve.
