@@ -27,11 +27,6 @@ std::uint64_t key_of(double v) {
   return bits & sign ? ~bits : bits | sign;
 }
 
-double value_of(std::uint64_t key) {
-  constexpr std::uint64_t sign = std::uint64_t{1} << 63;
-  return std::bit_cast<double>(key & sign ? key & ~sign : ~key);
-}
-
 // The bucket of v: (v - lo) * scale, at most `last`. A NaN (which the summary refuses) lands in
 // the last bucket instead of an undefined conversion; v >= lo otherwise, so f >= 0. Through int32
 // (there are fewer than 2^30 buckets), which the compiler converts a vector at a time.
@@ -40,11 +35,16 @@ std::uint32_t bucket_at(double v, double lo, double scale, double last) {
   return static_cast<std::uint32_t>(static_cast<std::int32_t>(f < last ? f : last));
 }
 
-template <class Entry>
-void insertion_sort(Entry* first, Entry* last) {
-  for (Entry* i = first + 1; i < last; ++i) {
-    const Entry e = *i;
-    Entry* j = i;
+// A value's key beside its place, for sorting a bucket.
+struct Keyed {
+  std::uint64_t key;
+  std::uint32_t place;
+};
+
+void insertion_sort(Keyed* first, Keyed* last) {
+  for (Keyed* i = first + 1; i < last; ++i) {
+    const Keyed e = *i;
+    Keyed* j = i;
     for (; j > first && (j - 1)->key > e.key; --j) *j = *(j - 1);
     *j = e;
   }
@@ -59,6 +59,7 @@ void OrderStatistics::build(std::span<const double> x, double lo, double hi) {
   // Buckets of equal width: (x - lo) * scale is non-decreasing in x (each step rounds
   // monotonically), so a bucket's values all lie at or below the next bucket's.
   std::size_t buckets = n <= kFewValues ? 1 : n / kPerBucket;
+  x_ = x.data();
   lo_ = lo;
   scale_ = static_cast<double>(buckets) / (hi - lo);
   if (!(hi > lo) || !std::isfinite(scale_) || !std::isfinite(hi - lo)) buckets = 1, scale_ = 0.0;
@@ -70,9 +71,8 @@ void OrderStatistics::build(std::span<const double> x, double lo, double hi) {
   for (std::size_t i = 0; i < n; ++i) ++start_[bucket_[i] + 1];
   for (std::size_t b = 0; b < buckets; ++b) start_[b + 1] += start_[b];
   fill_.assign(start_.begin(), start_.end() - 1);
-  entries_.resize(n);
-  for (std::size_t i = 0; i < n; ++i)
-    entries_[fill_[bucket_[i]]++] = {key_of(x[i]), static_cast<std::uint32_t>(i)};
+  place_.resize(n);
+  for (std::size_t i = 0; i < n; ++i) place_[fill_[bucket_[i]]++] = static_cast<std::uint32_t>(i);
   sorted_.assign(buckets, 0);
 }
 
@@ -81,14 +81,13 @@ std::uint32_t OrderStatistics::bucket_of_value(double v) const {
 }
 
 std::size_t OrderStatistics::count_above(double limit) const {
-  const std::size_t n = entries_.size();
+  const std::size_t n = place_.size();
   if (!(limit >= lo_)) return std::isnan(limit) ? 0 : n;
   // A bucket above the limit's holds only values above it, one below only values below it (the
   // bucket is non-decreasing in the value): only the limit's own bucket is counted value by value.
   const std::uint32_t b = bucket_of_value(limit);
   std::size_t above = n - start_[b + 1];
-  for (std::size_t i = start_[b]; i < start_[b + 1]; ++i)
-    above += value_of(entries_[i].key) > limit;
+  for (std::size_t i = start_[b]; i < start_[b + 1]; ++i) above += value(i) > limit;
   return above;
 }
 
@@ -102,25 +101,29 @@ std::size_t OrderStatistics::bucket_of_rank(std::size_t rank) const {
 
 void OrderStatistics::sort_bucket(std::size_t b) {
   if (sorted_[b]) return;
-  Entry* first = entries_.data() + start_[b];
-  Entry* last = entries_.data() + start_[b + 1];
-  if (static_cast<std::size_t>(last - first) <= kShortBucket)
-    insertion_sort(first, last);
+  const std::size_t first = start_[b], count = start_[b + 1] - first;
+  thread_local std::vector<Keyed> keyed;
+  keyed.resize(count);
+  for (std::size_t i = 0; i < count; ++i) keyed[i] = {key_of(value(first + i)), place_[first + i]};
+  if (count <= kShortBucket)
+    insertion_sort(keyed.data(), keyed.data() + count);
   else
-    std::sort(first, last, [](const Entry& a, const Entry& c) { return a.key < c.key; });
+    std::sort(keyed.begin(), keyed.end(),
+              [](const Keyed& a, const Keyed& c) { return a.key < c.key; });
+  for (std::size_t i = 0; i < count; ++i) place_[first + i] = keyed[i].place;
   sorted_[b] = 1;
 }
 
 double OrderStatistics::at(std::size_t rank) {
   sort_bucket(bucket_of_rank(rank));
-  return value_of(entries_[rank].key);
+  return value(rank);
 }
 
 double OrderStatistics::sum_of_largest(std::size_t count) {
-  const std::size_t n = entries_.size(), first = n - count;
+  const std::size_t n = place_.size(), first = n - count;
   for (std::size_t b = bucket_of_rank(first); b + 1 < start_.size(); ++b) sort_bucket(b);
   double sum = 0.0;
-  for (std::size_t i = first; i < n; ++i) sum += value_of(entries_[i].key);
+  for (std::size_t i = first; i < n; ++i) sum += value(i);
   return sum;
 }
 
@@ -137,9 +140,9 @@ void OrderStatistics::prefix_ranks(std::size_t n, std::span<const std::size_t> r
     for (std::size_t i = start_[b + 1]; i-- > start_[b];) {
       // Counted without a branch: whether a value's path is in the prefix is a coin toss for the
       // branch predictor. `found` reaches each target first at a prefix value.
-      found += entries_[i].index < n;
+      found += place_[i] < n;
       while (found == target) {
-        out[--next] = value_of(entries_[i].key);
+        out[--next] = value(i);
         if (next == 0) return;
         target = n - ranks[next - 1];
       }

@@ -7,7 +7,8 @@
 // they are spread out), and a bucket is sorted only when a rank asked for falls in it, so most
 // buckets never are. Every value read has the bits a full sort puts at its rank: buckets follow
 // the order of the values, and a bucket is sorted by the values' bit patterns as unsigned keys
-// (-0.0 before +0.0).
+// (-0.0 before +0.0). Only the values' places in the column are dealt (4 bytes each, so that the
+// dealt column stays in the first-level cache); the values are read from the column itself.
 #pragma once
 
 #include <cstddef>
@@ -19,10 +20,11 @@ namespace rxstress::stats {
 
 class OrderStatistics {
  public:
-  // Deals the values of `x` into buckets (x is not changed). `lo` and `hi` are its least and
-  // largest values. Throws std::length_error for 2^32 values or more.
+  // Deals the values of `x` into buckets. `lo` and `hi` are its least and largest values. x is
+  // read again by the other members: it must stay alive and unchanged until the next build.
+  // Throws std::length_error for 2^32 values or more.
   void build(std::span<const double> x, double lo, double hi);
-  std::size_t size() const { return entries_.size(); }
+  std::size_t size() const { return place_.size(); }
   // The value of ascending rank `rank` (0 is the least); rank < size().
   double at(std::size_t rank);
   // The sum of the `count` largest values, added in ascending order; 1 <= count <= size().
@@ -35,17 +37,17 @@ class OrderStatistics {
   void prefix_ranks(std::size_t n, std::span<const std::size_t> ranks, std::span<double> out);
 
  private:
-  struct Entry {
-    std::uint64_t key;    // the value's bit pattern, ordered as an unsigned integer
-    std::uint32_t index;  // its place in path order
-  };
   std::size_t bucket_of_rank(std::size_t rank) const;
   std::uint32_t bucket_of_value(double v) const;
   void sort_bucket(std::size_t b);
 
-  double lo_ = 0.0, scale_ = 0.0;      // bucket of v: (v - lo_) * scale_, at most the last
-  std::vector<Entry> entries_;         // by bucket; each bucket sorted once asked for
-  std::vector<std::size_t> start_;     // bucket b is entries_[start_[b], start_[b + 1])
+  double value(std::size_t i) const { return x_[place_[i]]; }  // i-th of the dealt column
+
+  const double* x_ = nullptr;      // the column
+  double lo_ = 0.0, scale_ = 0.0;  // bucket of v: (v - lo_) * scale_, at most the last
+  std::vector<std::uint32_t>
+      place_;  // values' places in x, by bucket; a bucket sorted once asked for
+  std::vector<std::size_t> start_;     // bucket b is place_[start_[b], start_[b + 1])
   std::vector<std::uint32_t> bucket_;  // scratch: each value's bucket
   std::vector<std::size_t> fill_;      // scratch: the next free slot of each bucket
   std::vector<std::uint8_t> sorted_;   // whether bucket b is sorted
