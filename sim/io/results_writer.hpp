@@ -166,7 +166,7 @@ LevelStats summarise_dataset(const h5::Dataset& outcomes, const std::vector<doub
 // its drivers' contributions [Y, K, H, D], reading about `bytes` or less at once.
 std::vector<double> es_attribution(const h5::Dataset& gross, const h5::Dataset& by_driver,
                                    std::size_t bytes);
-// The same with its two largest buffers in `slabs` (the statistics pass's, idle between levels).
+// The same with its three largest buffers in `slabs` (the statistics pass's, idle between levels).
 std::vector<double> es_attribution(const h5::Dataset& gross, const h5::Dataset& by_driver,
                                    std::size_t bytes, StripSlabs& slabs);
 

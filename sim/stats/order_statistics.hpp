@@ -45,8 +45,8 @@ class OrderStatistics {
 
   const double* x_ = nullptr;      // the column
   double lo_ = 0.0, scale_ = 0.0;  // bucket of v: (v - lo_) * scale_, at most the last
-  std::vector<std::uint32_t>
-      place_;  // values' places in x, by bucket; a bucket sorted once asked for
+  // The values' places in x, by bucket; each bucket sorted once asked for.
+  std::vector<std::uint32_t> place_;
   std::vector<std::size_t> start_;     // bucket b is place_[start_[b], start_[b + 1])
   std::vector<std::uint32_t> bucket_;  // scratch: each value's bucket
   std::vector<std::size_t> fill_;      // scratch: the next free slot of each bucket
