@@ -83,7 +83,8 @@ TEST_CASE("the chunks' holder width keeps a statistics strip within kStripBytes 
   using rxstress::holder_chunk;
   using rxstress::kStripBytes;
   CHECK(holder_chunk(1) == 512);
-  CHECK(holder_chunk(10'000) == 512);  // the headline benchmark's chunks: 128 KiB
+  CHECK(holder_chunk(6'144) == 512);
+  CHECK(holder_chunk(10'000) == 256);  // the headline benchmark's chunks: 64 KiB
   for (std::uint64_t K : {1ull, 1000ull, 10'000ull, 12'288ull, 12'289ull, 20'000ull, 40'000ull,
                           160'000ull, 786'432ull, 10'000'000ull}) {
     CAPTURE(K);
@@ -92,5 +93,5 @@ TEST_CASE("the chunks' holder width keeps a statistics strip within kStripBytes 
     if (w > 8) CHECK(8 * K * w <= kStripBytes);         // the strip fits ...
     if (w < 512) CHECK(8 * K * 2 * w > kStripBytes);    // ... and is as wide as fits
   }
-  CHECK(holder_chunk(40'000) == 128);
+  CHECK(holder_chunk(40'000) == 64);
 }

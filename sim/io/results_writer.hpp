@@ -40,12 +40,12 @@ struct RunInfo {
 // Holders per chunk of the [Y, K, H] datasets of a run of `paths` paths: 512, halved while a
 // column strip of chunks (every path by one chunk's holders, what the statistics pass holds to
 // find exact quantiles) would exceed kStripBytes, down to 8 (one vector). So the statistics pass's
-// memory stays near 2 x 41 MB from 10,000 paths to 40,000 and beyond: flat in the paths.
-// 24 MiB (256 holders at 10,000 paths) wrote the England benchmark's file in half the time on the
-// benchmark's virtual machine and cut the pass's memory by 41 MB, but with it the MPI interrupt
-// test hung once in CI and in 3 of some 35 runs here (none of 22 at 48 MiB: not conclusive). Kept
-// at 48 MiB until that hang is understood (bench/PROFILE.md, tenth session).
-inline constexpr std::uint64_t kStripBytes = std::uint64_t{48} << 20;
+// memory stays near 2 x 20 MB from 10,000 paths to 40,000 and beyond: flat in the paths.
+// 24 MiB rather than 48 (bench/PROFILE.md, tenth and eleventh sessions): chunks of 256 holders at
+// 10,000 paths (64 KiB) were written in half the time on the benchmark's virtual machine, whose
+// page cache takes larger writes in larger folios, and the pass's peak memory fell by 41 MB. (The
+// MPI interrupt test's hang that had them taken back was mpirun's own, at either width.)
+inline constexpr std::uint64_t kStripBytes = std::uint64_t{24} << 20;
 std::uint64_t holder_chunk(std::uint64_t paths);
 
 // About how many bytes the statistics pass holds at once for `paths` paths when the largest level
