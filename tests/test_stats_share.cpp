@@ -85,8 +85,8 @@ TEST_CASE("the chunks' holder width keeps a statistics strip within kStripBytes 
   CHECK(holder_chunk(1) == 512);
   CHECK(holder_chunk(6'144) == 512);
   CHECK(holder_chunk(10'000) == 256);  // the headline benchmark's chunks: 64 KiB
-  for (std::uint64_t K : {1ull, 1000ull, 10'000ull, 12'288ull, 12'289ull, 20'000ull, 40'000ull,
-                          160'000ull, 786'432ull, 10'000'000ull}) {
+  for (std::uint64_t K : {1ull, 1000ull, 6'144ull, 6'145ull, 10'000ull, 12'288ull, 12'289ull,
+                          20'000ull, 40'000ull, 160'000ull, 786'432ull, 10'000'000ull}) {
     CAPTURE(K);
     const std::uint64_t w = holder_chunk(K);
     CHECK((w >= 8 && w <= 512 && (w & (w - 1)) == 0));  // a power of two: whole vectors
