@@ -98,7 +98,7 @@ case "$case" in
     # the ranks' work (no file left) is. A hung mpirun is ended after 30 s.
     for _ in $(seq 300); do kill -0 "$job" 2>/dev/null || break; sleep 0.1; done
     if kill -0 "$job" 2>/dev/null; then
-      echo "ctrl-c: mpirun hung in its shutdown after its ranks had exited; killed"
+      echo "$case: mpirun hung in its shutdown after its ranks had exited; killed"
       kill -KILL "$job"
     fi
     status=0

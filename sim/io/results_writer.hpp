@@ -41,10 +41,11 @@ struct RunInfo {
 // column strip of chunks (every path by one chunk's holders, what the statistics pass holds to
 // find exact quantiles) would exceed kStripBytes, down to 8 (one vector). So the statistics pass's
 // memory stays near 2 x 20 MB from 10,000 paths to 40,000 and beyond: flat in the paths.
-// 24 MiB rather than 48 (bench/PROFILE.md, tenth and eleventh sessions): chunks of 256 holders at
-// 10,000 paths (64 KiB) were written in half the time on the benchmark's virtual machine, whose
-// page cache takes larger writes in larger folios, and the pass's peak memory fell by 41 MB. (The
-// MPI interrupt test's hang that had them taken back was mpirun's own, at either width.)
+// 24 MiB rather than 48 (bench/PROFILE.md, tenth and eleventh sessions): with chunks of 256
+// holders at 10,000 paths (64 KiB) the England benchmark's writing took half the time in one hour
+// on its virtual machine and the same in another, the statistics pass was shorter and the peak
+// memory fell by about 40 MB. (The MPI interrupt test's hang that had them taken back was
+// mpirun's own, at either width.)
 inline constexpr std::uint64_t kStripBytes = std::uint64_t{24} << 20;
 std::uint64_t holder_chunk(std::uint64_t paths);
 
