@@ -15,7 +15,8 @@
 #   --threads T  threads of each run (default 1: per core)
 #   --rounds R   pairs (default 4)
 # environment: RXSTRESS_BUILD_DIR (v2's Release build, default build-bench), RXSTRESS_V1_DIR (where
-#   v1 is checked out and built, default $TMPDIR/rxstress-v1; reused when already built),
+#   v1 is checked out (a git worktree: `git worktree remove --force DIR` when done) and built,
+#   default $TMPDIR/rxstress-v1; reused when already built),
 #   RXSTRESS_BENCH_TMP (where the results files go while measured)
 # Needs the repository's history (a clone, not an export) and GNU time.
 set -euo pipefail
