@@ -2,10 +2,11 @@
 #include "stats/order_statistics.hpp"
 
 #include <algorithm>
-#include <bit>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
+
+#include "stats/order_key.hpp"
 
 namespace rxstress::stats {
 namespace {
@@ -18,14 +19,6 @@ constexpr std::size_t kPerBucket = 4;
 constexpr std::size_t kFewValues = 64;
 // Buckets up to this size get an insertion sort; larger ones (values bunched together) std::sort.
 constexpr std::size_t kShortBucket = 24;
-
-// A double's bit pattern with the sign bit flipped for positives and every bit flipped for
-// negatives orders as an unsigned integer exactly as the value does (-0.0 before +0.0).
-std::uint64_t key_of(double v) {
-  const auto bits = std::bit_cast<std::uint64_t>(v);
-  constexpr std::uint64_t sign = std::uint64_t{1} << 63;
-  return bits & sign ? ~bits : bits | sign;
-}
 
 // The bucket of v: (v - lo) * scale, at most `last`. A NaN (which the summary refuses) lands in
 // the last bucket instead of an undefined conversion; v >= lo otherwise, so f >= 0. Through int32
