@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -449,4 +450,66 @@ TEST_CASE("the ICB view: what the ICB carries and the holders' reserves, from th
   // The checks have power: the capacity binds on some path, the ICB carries something there.
   const auto held = f.open_dataset("models/held/icb_carries").read_all<double>();
   CHECK(*std::max_element(held.begin(), held.end()) > 0.0);
+}
+
+TEST_CASE("compare reads the holders a strip at a time: the same table whatever the strip's width",
+          "[reports][compare]") {
+  // Two files of one scenario and seed (paired) whose corridor differs, so that the practice
+  // level's differences are not zero; 7 holders, read 1, 2 or 3 at a time or all at once.
+  const std::string models_a =
+      "delegation:\n  - {name: held, holder: practice}\n"
+      "  - name: shared\n    holder: practice\n"
+      "    terms: {corridor: {lower: 0.02, upper: 0.02, share_over: 0.5}}\n";
+  std::string models_b = models_a;
+  models_b.replace(models_b.find("upper: 0.02"), 11, "upper: 0.04");
+  const auto drivers = kSystemicBaseline + kLocalHcp;
+  TempRun a(scenario(identical_practices(7, 5000), drivers, 96, models_a), "compare-a");
+  TempRun b(scenario(identical_practices(7, 5000), drivers, 96, models_b), "compare-b");
+  const auto table = [&](std::size_t strip_bytes, const std::string& holder) {
+    CompareRequest r{a.file.string(), b.file.string(), "", holder, "json", strip_bytes};
+    std::ostringstream out, err;
+    REQUIRE(compare_command(r, out, err) == 0);
+    CHECK(err.str().empty());
+    return out.str();
+  };
+  const std::string whole = table(std::size_t{64} << 20, "");
+  const auto doc = nlohmann::json::parse(whole);
+  std::size_t shared_differs = 0;
+  for (const auto& row : doc.at("differences"))
+    shared_differs += row.at("model") == "shared" && row.at("holder") != "ICB" &&
+                      row.at("difference").get<double>() != 0.0;
+  CHECK(shared_differs > 0);  // the comparison has something to get wrong
+  for (std::size_t holders : {1, 2, 3}) {
+    INFO(holders << " holder(s) a strip");
+    CHECK(table(holders * 96 * 8, "") == whole);
+  }
+  const std::string one = table(2 * 96 * 8, "P4");
+  CHECK(one.find("\"P4\"") != std::string::npos);
+  CHECK(one.find("\"P3\"") == std::string::npos);
+  CHECK(one == table(std::size_t{64} << 20, "P4"));
+
+  // B's holders in another order: its columns are read one by one, and must be B's all the same
+  // (the "B" of A against B equals the "A" of B against itself, read as strips).
+  std::string reversed = "population:\n  practices:\n";
+  const std::string forward = identical_practices(7, 5000);
+  for (int i = 6; i >= 0; --i) {
+    const auto at = forward.find("{id: P" + std::to_string(i) + ",");
+    reversed += "    - " + forward.substr(at, forward.find('\n', at) + 1 - at);
+  }
+  TempRun c(scenario(reversed, drivers, 96, models_b), "compare-c");
+  const auto values = [&](const fs::path& x, const fs::path& y, const char* column) {
+    CompareRequest r{x.string(), y.string(), "shared", "", "json", 2 * 96 * 8};
+    std::ostringstream out, err;
+    REQUIRE(compare_command(r, out, err) == 0);
+    std::map<std::string, double> v;
+    const auto doc = nlohmann::json::parse(out.str());  // kept: the loop reads into it
+    for (const auto& row : doc.at("differences"))
+      v[row.at("holder").get<std::string>() + "/" + row.at("statistic").get<std::string>()] =
+          row.at(column).get<double>();
+    return v;
+  };
+  const auto b_read_reordered = values(a.file, c.file, "B");
+  // ICB and 7 holders; mean, 1-in-20, ES95 and P(> x) for the five default thresholds
+  CHECK(b_read_reordered.size() == 8 * 8);
+  CHECK(b_read_reordered == values(c.file, c.file, "A"));
 }

@@ -64,6 +64,8 @@ struct CompareRequest {
   std::string model;             // empty: every model in both files
   std::string holder;            // empty: every holder; "ICB": what the ICB carries only
   std::string format = "table";  // table | csv | json
+  // Holders' outcomes are read this many bytes at a time (a strip of holders by every path).
+  std::size_t strip_bytes = std::size_t{64} << 20;
 };
 int compare_command(const CompareRequest& request, std::ostream& out, std::ostream& err);
 

@@ -77,36 +77,46 @@ std::vector<std::string> statistic_names(const std::vector<double>& thresholds) 
   return names;
 }
 
-// One year of one model in one file: the holders' outcome columns, what the ICB carries.
+// One year of one model in one file: its holders, their budgets and what the ICB carries. The
+// holders' outcome columns are read a strip of holders at a time (`columns`), so that comparing
+// practice-level models of many paths does not hold every path of every holder at once.
 struct YearData {
+  h5::Group group;
+  std::size_t year = 0, K = 0;
   std::vector<std::string> holders;
-  std::vector<double> outcome;  // [K, H]
-  std::vector<double> budget;   // [H]
-  std::vector<double> carried;  // [K]
-  std::size_t K = 0;
+  std::vector<double> budget;             // [H]
+  std::vector<double> carried;            // [K]
+  bool icb_held_without_carries = false;  // an older file: the ICB carries the outcome itself
 
-  Side holder(std::size_t h) const {
-    Side s;
-    for (std::size_t k = 0; k < K; ++k) s.values.push_back(outcome[k * holders.size() + h]);
-    s.budget = budget[h];
-    return s;
+  // The outcome columns of holders [first, first + count): [K, count].
+  std::vector<double> columns(std::size_t first, std::size_t count) const {
+    std::vector<double> x(K * count);
+    const hsize_t off[] = {year, 0, first}, cnt[] = {1, K, count};
+    group.open_dataset("outcome").read_slab<double>(off, cnt, x.data());
+    return x;
   }
   Side icb() const {
-    Side s{carried, 0.0};
+    Side s{icb_held_without_carries ? columns(0, 1) : carried, 0.0};
     for (double b : budget) s.budget += b;
     return s;
   }
 };
 
+// Holder `h` of a strip read by YearData::columns (`width` holders wide).
+Side column_of(const std::vector<double>& strip, std::size_t width, std::size_t h, double budget) {
+  Side s;
+  s.values.resize(strip.size() / width);
+  for (std::size_t k = 0; k < s.values.size(); ++k) s.values[k] = strip[k * width + h];
+  s.budget = budget;
+  return s;
+}
+
 YearData read_year(const h5::File& f, const std::string& model, std::size_t y) {
-  const h5::Group g = f.open_group("models/" + model);
-  YearData d;
+  YearData d{f.open_group("models/" + model), y, 0, {}, {}, {}, false};
+  const h5::Group& g = d.group;
   d.holders = g.open_dataset("holders").read_strings();
   d.K = static_cast<std::size_t>(f.attr_int("paths"));
   const std::size_t H = d.holders.size();
-  d.outcome.resize(d.K * H);
-  const hsize_t off[] = {y, 0, 0}, cnt[] = {1, d.K, H};
-  g.open_dataset("outcome").read_slab<double>(off, cnt, d.outcome.data());
   const auto budget = g.open_dataset("budget").read_all<double>();
   d.budget.assign(budget.begin() + y * H, budget.begin() + (y + 1) * H);
   // Files written before icb_carries: the residual (everything, when the ICB holds the budget).
@@ -114,7 +124,7 @@ YearData read_year(const h5::File& f, const std::string& model, std::size_t y) {
   d.carried.resize(d.K);
   const hsize_t roff[] = {y, 0}, rcnt[] = {1, d.K};
   g.open_dataset(carried).read_slab<double>(roff, rcnt, d.carried.data());
-  if (!g.exists("icb_carries") && g.attr_string("holder_level") == "icb") d.carried = d.outcome;
+  d.icb_held_without_carries = !g.exists("icb_carries") && g.attr_string("holder_level") == "icb";
   return d;
 }
 
@@ -141,17 +151,44 @@ class Comparison {
     for (std::size_t y = 0; y < years.size(); ++y) {
       const YearData a = read_year(a_, model, y), b = read_year(b_, model, y);
       if (r_.holder.empty() || r_.holder == "ICB") add(model, years[y], "ICB", a.icb(), b.icb());
-      for (std::size_t h = 0; h < a.holders.size(); ++h) {
-        if (!r_.holder.empty() && a.holders[h] != r_.holder) continue;
-        const auto hb = std::find(b.holders.begin(), b.holders.end(), a.holders[h]);
-        if (hb != b.holders.end())
-          add(model, years[y], a.holders[h], a.holder(h), b.holder(hb - b.holders.begin()));
-      }
+      if (r_.holder == "ICB") continue;
+      const std::size_t H = a.holders.size();
+      const std::size_t width =
+          std::max<std::size_t>(1, r_.strip_bytes / (8 * std::max<std::size_t>(a.K, 1)));
+      for (std::size_t first = 0; first < H; first += width)
+        add_strip(model, years[y], a, b, first, std::min(width, H - first));
     }
   }
   const Table& table() const { return table_; }
 
  private:
+  // The holders [first, first + count) of A that B has too. B's columns are read as one strip
+  // where B lists those holders in the same order (files of one scenario), else one by one.
+  void add_strip(const std::string& model, const std::string& year, const YearData& a,
+                 const YearData& b, std::size_t first, std::size_t count) {
+    std::vector<std::size_t> in_a, in_b;
+    for (std::size_t h = first; h < first + count; ++h) {
+      if (!r_.holder.empty() && a.holders[h] != r_.holder) continue;
+      const auto hb = std::find(b.holders.begin(), b.holders.end(), a.holders[h]);
+      if (hb == b.holders.end()) continue;
+      in_a.push_back(h);
+      in_b.push_back(static_cast<std::size_t>(hb - b.holders.begin()));
+    }
+    if (in_a.empty()) return;
+    const std::size_t a0 = in_a.front(), b0 = in_b.front(), width = in_a.back() - a0 + 1;
+    bool b_strip = in_b.front() + width <= b.holders.size();
+    for (std::size_t i = 0; i < in_a.size() && b_strip; ++i)
+      b_strip = in_b[i] >= b0 && in_b[i] - b0 == in_a[i] - a0;
+    const auto sa = a.columns(a0, width);
+    const auto sb = b_strip ? b.columns(b0, width) : std::vector<double>{};
+    for (std::size_t i = 0; i < in_a.size(); ++i) {
+      const std::size_t h = in_a[i], hb = in_b[i];
+      const Side side_b = b_strip ? column_of(sb, width, hb - b0, b.budget[hb])
+                                  : column_of(b.columns(hb, 1), 1, 0, b.budget[hb]);
+      add(model, year, a.holders[h], column_of(sa, width, h - a0, a.budget[h]), side_b);
+    }
+  }
+
   void add(const std::string& model, const std::string& year, const std::string& holder,
            const Side& a, const Side& b) {
     const auto fa = figures(a.values, a.budget, thresholds_);
