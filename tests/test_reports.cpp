@@ -488,7 +488,8 @@ TEST_CASE("compare reads the holders a strip at a time: the same table whatever 
   CHECK(one.find("\"P3\"") == std::string::npos);
   CHECK(one == table(std::size_t{64} << 20, "P4"));
 
-  // B's holders in another order: its columns are read one by one, and must be B's all the same
+  // B's holders in another order: its strip spans them wherever they are, and the columns must
+  // be B's all the same
   // (the "B" of A against B equals the "A" of B against itself, read as strips).
   std::string reversed = "population:\n  practices:\n";
   const std::string forward = identical_practices(7, 5000);

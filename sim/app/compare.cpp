@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "app/compare.hpp"
 #include "app/headline.hpp"
@@ -155,37 +156,38 @@ class Comparison {
       const std::size_t H = a.holders.size();
       const std::size_t width =
           std::max<std::size_t>(1, r_.strip_bytes / (8 * std::max<std::size_t>(a.K, 1)));
+      std::map<std::string, std::size_t> b_index;
+      for (std::size_t h = 0; h < b.holders.size(); ++h) b_index.emplace(b.holders[h], h);
       for (std::size_t first = 0; first < H; first += width)
-        add_strip(model, years[y], a, b, first, std::min(width, H - first));
+        add_strip(model, years[y], a, b, b_index, first, std::min(width, H - first));
     }
   }
   const Table& table() const { return table_; }
 
  private:
-  // The holders [first, first + count) of A that B has too. B's columns are read as one strip
-  // where B lists those holders in the same order (files of one scenario), else one by one.
+  // The holders [first, first + count) of A that B has too. B's columns are read as the one
+  // strip that spans them: as narrow as A's where B lists the holders in the same order (files of
+  // one scenario); up to all of B's holders where it lists them in another order.
   void add_strip(const std::string& model, const std::string& year, const YearData& a,
-                 const YearData& b, std::size_t first, std::size_t count) {
+                 const YearData& b, const std::map<std::string, std::size_t>& b_index,
+                 std::size_t first, std::size_t count) {
     std::vector<std::size_t> in_a, in_b;
     for (std::size_t h = first; h < first + count; ++h) {
       if (!r_.holder.empty() && a.holders[h] != r_.holder) continue;
-      const auto hb = std::find(b.holders.begin(), b.holders.end(), a.holders[h]);
-      if (hb == b.holders.end()) continue;
+      const auto hb = b_index.find(a.holders[h]);
+      if (hb == b_index.end()) continue;
       in_a.push_back(h);
-      in_b.push_back(static_cast<std::size_t>(hb - b.holders.begin()));
+      in_b.push_back(hb->second);
     }
     if (in_a.empty()) return;
-    const std::size_t a0 = in_a.front(), b0 = in_b.front(), width = in_a.back() - a0 + 1;
-    bool b_strip = in_b.front() + width <= b.holders.size();
-    for (std::size_t i = 0; i < in_a.size() && b_strip; ++i)
-      b_strip = in_b[i] >= b0 && in_b[i] - b0 == in_a[i] - a0;
-    const auto sa = a.columns(a0, width);
-    const auto sb = b_strip ? b.columns(b0, width) : std::vector<double>{};
+    const std::size_t a0 = in_a.front(), a_width = in_a.back() - a0 + 1;
+    const auto [b_lo, b_hi] = std::minmax_element(in_b.begin(), in_b.end());
+    const std::size_t b0 = *b_lo, b_width = *b_hi - b0 + 1;
+    const auto sa = a.columns(a0, a_width), sb = b.columns(b0, b_width);
     for (std::size_t i = 0; i < in_a.size(); ++i) {
       const std::size_t h = in_a[i], hb = in_b[i];
-      const Side side_b = b_strip ? column_of(sb, width, hb - b0, b.budget[hb])
-                                  : column_of(b.columns(hb, 1), 1, 0, b.budget[hb]);
-      add(model, year, a.holders[h], column_of(sa, width, h - a0, a.budget[h]), side_b);
+      add(model, year, a.holders[h], column_of(sa, a_width, h - a0, a.budget[h]),
+          column_of(sb, b_width, hb - b0, b.budget[hb]));
     }
   }
 
