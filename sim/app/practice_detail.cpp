@@ -2,7 +2,8 @@
 // size band: e.g. "what does concession pressure cost a practice?" (/drivers/detail/<driver>).
 //
 // The dataset holds paths x practices values a year (65 million for 10,000 England paths), too
-// many to hold, copy and sort once per band: it is read a strip of paths at a time, the means
+// many to hold, copy and sort once per band: it is read a strip of paths at a time
+// (h5::for_each_path), the means
 // added as it goes and the quantiles selected exactly by stats::RankSelector over a few passes,
 // so the memory does not grow with the paths.
 #include <fmt/format.h>
@@ -12,6 +13,7 @@
 #include <cmath>
 
 #include "app/headline.hpp"
+#include "io/path_strips.hpp"
 #include "rxstress/stats.hpp"
 #include "stats/rank_selector.hpp"
 
@@ -28,7 +30,6 @@ constexpr std::array<Band, 5> kBands{{{"all practices", 0, 1e12},
                                       {"10,000-15,000", 10000, 15000},
                                       {"over 15,000", 15000, 1e12}}};
 constexpr std::array<double, 3> kProbs{0.5, 0.05, 0.95};  // median, p5, p95
-constexpr std::size_t kStripBytes = 8 << 20;              // one read: about 8 MB of paths
 
 // The bands a practice of each list size falls in (all practices, and its own).
 std::vector<std::vector<std::size_t>> bands_of(const std::vector<double>& list_size) {
@@ -39,25 +40,10 @@ std::vector<std::vector<std::size_t>> bands_of(const std::vector<double>& list_s
   return of;
 }
 
-// Calls visit(path, values of every practice) for each path of `year`, in path order.
-template <class Visit>
-void for_each_path(const h5::Dataset& d, std::size_t year, std::size_t P, Visit visit) {
-  const std::size_t K = d.dims()[1];
-  const std::size_t strip =
-      std::max<std::size_t>(1, kStripBytes / (8 * std::max<std::size_t>(P, 1)));
-  std::vector<double> values(std::min(strip, K) * P);
-  for (std::size_t k0 = 0; k0 < K; k0 += strip) {
-    const std::size_t n = std::min(strip, K - k0);
-    const hsize_t off[] = {year, k0, 0}, cnt[] = {1, n, P};
-    d.read_slab<double>(off, cnt, values.data());
-    for (std::size_t k = 0; k < n; ++k) visit(k0 + k, values.data() + k * P);
-  }
-}
-
 // One table row per band: practice-years, mean, median, p5, p95.
 std::vector<std::vector<Cell>> band_rows(const h5::Dataset& d, std::size_t year,
                                          const std::vector<std::vector<std::size_t>>& bands) {
-  const std::size_t P = bands.size(), K = d.dims()[1];
+  const std::size_t P = bands.size(), K = d.dims()[1];  // [Y, K, P]
   std::vector<std::size_t> sizes(kBands.size(), 0);
   for (const auto& of : bands)
     for (std::size_t b : of) sizes[b] += K;
@@ -73,7 +59,7 @@ std::vector<std::vector<Cell>> band_rows(const h5::Dataset& d, std::size_t year,
   std::vector<double> mean(kBands.size(), 0.0);
   bool first_pass = true;
   do {
-    for_each_path(d, year, P, [&](std::size_t, const double* v) {
+    h5::for_each_path(d, year, [&](std::size_t, const double* v) {
       for (std::size_t i = 0; i < P; ++i)
         for (std::size_t b : bands[i]) {
           if (first_pass) mean[b] += v[i] / static_cast<double>(sizes[b]);

@@ -18,6 +18,7 @@
 #include "app/points.hpp"
 #include "app/report_errors.hpp"
 #include "app/sweep_file.hpp"
+#include "io/path_strips.hpp"
 #include "io/results_reader.hpp"
 #include "rxstress/error.hpp"
 #include "rxstress/scenario.hpp"
@@ -125,23 +126,17 @@ MetricData read_metric_data(const std::string& file, const std::string& model,
   if (!needs_holders(metric)) return d;
   auto budget = g.open_dataset("budget").read_all<double>();
   budget.resize(d.H);  // the first settlement year
-  // A strip of paths at a time (about 8 MB), so that the outcomes are never all in memory.
-  const std::size_t strip = std::max<std::size_t>(1, (std::size_t{8} << 20) / (8 * d.H + 1));
-  const h5::Dataset outcome = g.open_dataset("outcome");
-  std::vector<double> x(std::min(strip, d.K) * d.H);
+  // A strip of paths at a time, so that the outcomes are never all in memory.
   d.over.resize(d.K * d.H);
-  for (std::size_t k0 = 0; k0 < d.K; k0 += strip) {
-    const std::size_t n = std::min(strip, d.K - k0);
-    const hsize_t off[] = {0, k0, 0}, cnt[] = {1, n, d.H};
-    outcome.read_slab<double>(off, cnt, x.data());
-    for (std::size_t i = 0; i < n * d.H; ++i) d.over[k0 * d.H + i] = x[i] > 0.05 * budget[i % d.H];
-  }
+  h5::for_each_path(g.open_dataset("outcome"), 0, [&](std::size_t k, const double* outcome) {
+    for (std::size_t h = 0; h < d.H; ++h) d.over[k * d.H + h] = outcome[h] > 0.05 * budget[h];
+  });
   return d;
 }
 
 // The metric over paths [begin, end).
 double metric(const std::string& name, const MetricData& d, std::size_t begin, std::size_t end) {
-  if (name == "median_p_over_5pct") {
+  if (needs_holders(name)) {
     std::vector<double> p(d.H, 0.0);
     for (std::size_t k = begin; k < end; ++k)
       for (std::size_t h = 0; h < d.H; ++h) p[h] += d.over[k * d.H + h];
